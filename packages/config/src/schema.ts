@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Names that are safe as URL path segments and AMQP names alike. */
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-"');
+/** AMQP topic routing keys and binding patterns: dot-separated words, `*` and `#` in patterns. */
+const routingKey = z.string().max(255).regex(/^[A-Za-z0-9_*#.-]*$/, 'letters, digits, ".", "_", "-", "*" or "#"');
+
+export const topicSchema = z.strictObject({
+  exchange: name,
+  routingKey: routingKey.default(''),
+  allowRoutingKey: z.boolean().default(false),
+  /** Path to a JSON Schema (draft 2020-12), relative to the config file. */
+  schema: z.string().optional(),
+  maxBytes: z.number().int().positive().default(256 * 1024),
+  /** Content types a request may carry; a trailing `*` matches any subtype. */
+  contentTypes: z.array(z.string()).optional(),
+});
+
+export const retrySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).default(5),
+  initialDelayMs: z.number().int().min(1).default(1000),
+  maxDelayMs: z.number().int().min(1).default(30_000),
+  multiplier: z.number().min(1).default(2),
+});
+
+const deliverUrl = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+const deliverModule = z.strictObject({
+  module: z.string().min(1),
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+
+export const subscriptionSchema = z.strictObject({
+  queue: name,
+  bind: z.array(z.strictObject({ topic: name, routingKey: routingKey.optional() })).min(1),
+  deliver: z.union([deliverUrl, deliverModule]),
+  prefetch: z.number().int().min(1).max(65535).default(32),
+  concurrency: z.number().int().min(1).default(16),
+  retry: retrySchema.prefault({}),
+  deadLetter: z.boolean().default(true),
+  /** How long a processed message id is remembered for dedup. */
+  dedupWindowMs: z.number().int().min(0).default(10 * 60_000),
+});
+
+export const tokenSchema = z.strictObject({
+  name: z.string().min(1),
+  env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name'),
+  publish: z.array(name).default([]),
+  /** May use the consumer's dead-letter admin API. */
+  admin: z.boolean().default(false),
+  /** Requests per second, sustained; bursts up to twice that. */
+  rateLimit: z.number().positive().optional(),
+});
+
+export const mqConfigSchema = z
+  .strictObject({
+    topics: z.record(name, topicSchema).default({}),
+    subscriptions: z.record(name, subscriptionSchema).default({}),
+    auth: z.strictObject({ tokens: z.array(tokenSchema).default([]) }).prefault({}),
+    gateway: z
+      .strictObject({
+        batchMaxMessages: z.number().int().min(1).default(100),
+        batchMaxBytes: z.number().int().min(1).default(1024 * 1024),
+        maxInFlight: z.number().int().min(1).default(1024),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    for (const [subName, sub] of Object.entries(config.subscriptions)) {
+      sub.bind.forEach((binding, i) => {
+        if (!(binding.topic in config.topics)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['subscriptions', subName, 'bind', i, 'topic'],
+            message: `unknown topic "${binding.topic}" (known: ${Object.keys(config.topics).join(', ') || 'none'})`,
+          });
+        }
+      });
+    }
+    config.auth.tokens.forEach((token, i) => {
+      for (const topic of token.publish) {
+        if (!(topic in config.topics)) {
+          ctx.addIssue({ code: 'custom', path: ['auth', 'tokens', i, 'publish'], message: `unknown topic "${topic}"` });
+        }
+      }
+    });
+  });
+
+export type MqConfig = z.output<typeof mqConfigSchema>;
+export type TopicConfig = z.output<typeof topicSchema>;
+export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
+export type RetryConfig = z.output<typeof retrySchema>;
+export type TokenConfig = z.output<typeof tokenSchema>;

@@ -1,0 +1,8 @@
+/**
+ * `@mq/mq`: the messaging core shared by the gateway and the consumer, on rabbitmq-client.
+ * This is the one public entry; nothing else is exported.
+ */
+export { MqError, RetryLaterError, UnrecoverableError, type MqErrorCode } from './errors.js';
+export type * from './types.js';
+export { MqClient } from './client.js';
+export { MemoryDedupStore, RedisDedupStore } from './dedup.js';

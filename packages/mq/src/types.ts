@@ -1,0 +1,211 @@
+/**
+ * The public shapes of `@mq/mq`. Implementations live in connection.ts, topology.ts,
+ * publisher.ts, consumer.ts, retry.ts, dedup.ts and dead-letters.ts.
+ */
+
+/** pino-compatible: `logger.info({ queue }, 'message')`. */
+export interface MqLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export type ConnectionState = 'connecting' | 'ready' | 'blocked' | 'closed';
+
+export interface TlsFiles {
+  /** PEM file of the CA that signed the broker's certificate. */
+  caFile?: string;
+  /** PEM client certificate for mutual TLS. */
+  certFile?: string;
+  /** PEM private key of `certFile`. */
+  keyFile?: string;
+}
+
+export interface ConnectionOptions {
+  /** Broker URLs, tried in turn; `amqps://` means TLS. */
+  urls: string[];
+  /** Shown in the management UI and `rabbitmqctl list_connections`. */
+  connectionName?: string;
+  /** @default 30 */
+  heartbeatSeconds?: number;
+  /** First reconnect delay; grows exponentially with jitter. @default 1000 */
+  reconnectInitialDelayMs?: number;
+  /** @default 30000 */
+  reconnectMaxDelayMs?: number;
+  tls?: TlsFiles;
+  logger?: MqLogger;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included; after the last one the message is parked. @default 5 */
+  maxAttempts: number;
+  /** @default 1000 */
+  initialDelayMs: number;
+  /** @default 30000 */
+  maxDelayMs: number;
+  /** @default 2 */
+  multiplier: number;
+}
+
+export interface BindingSpec {
+  exchange: string;
+  /** Binding pattern (`*`, `#` allowed). */
+  routingKey: string;
+}
+
+export interface QueueSpec {
+  /** Quorum queue name. Retry queues are `<name>.retry.<delayMs>`, the dead-letter queue `<name>.dlq`. */
+  name: string;
+  bindings: BindingSpec[];
+  retry: RetryPolicy;
+  /** Declare `<name>.dlq` and park exhausted or poison messages there. When false they are logged and dropped. */
+  deadLetter: boolean;
+  /** Optional `x-max-length`, with `x-overflow: reject-publish` so a full queue nacks publishes. */
+  maxLength?: number;
+}
+
+/** Everything declared on connect and re-declared after every reconnect. */
+export interface Topology {
+  /** Durable topic exchanges. */
+  exchanges: string[];
+  queues: QueueSpec[];
+}
+
+export interface PublisherOptions {
+  /** How long to wait for a confirm before rejecting with `PUBLISH_TIMEOUT`. @default 5000 */
+  confirmTimeoutMs?: number;
+  /** How long a publish may wait for a (re)connection before `NOT_CONNECTED`. @default 2000 */
+  connectWaitMs?: number;
+  /** Publishes awaiting confirms at once; more reject with `OVERLOADED`. @default 1024 */
+  maxInFlight?: number;
+  /** AMQP `app-id` property. */
+  appId?: string;
+}
+
+export type HeaderValue = string | number | boolean;
+
+export interface OutgoingMessage {
+  exchange: string;
+  routingKey: string;
+  body: Buffer | string;
+  /** @default 'application/octet-stream' */
+  contentType?: string;
+  /** Becomes AMQP `message-id`; generated (sortable, unique) when absent. */
+  messageId?: string;
+  headers?: Record<string, HeaderValue>;
+}
+
+export interface PublishResult {
+  messageId: string;
+}
+
+export interface Publisher {
+  /**
+   * Publishes persistent, `mandatory`, with confirms. Resolves only once the broker confirmed the
+   * message into a queue; rejects with an {@link MqError} otherwise, never hangs past
+   * `connectWaitMs + confirmTimeoutMs`.
+   */
+  publish(message: OutgoingMessage): Promise<PublishResult>;
+  close(): Promise<void>;
+}
+
+/** A delivery as the handler sees it. */
+export interface IncomingMessage {
+  body: Buffer;
+  contentType: string | undefined;
+  /** Absent when the publisher set none (then there is no dedup). */
+  messageId: string | undefined;
+  timestamp: Date | undefined;
+  /** The exchange and routing key it was first published with, also on retries. */
+  exchange: string;
+  routingKey: string;
+  /** Application headers, without this library's own bookkeeping headers. */
+  headers: Record<string, unknown>;
+  /** 1-based; counted in our own header, so it holds on RabbitMQ 4.x and resets on replay. */
+  attempt: number;
+  /** The queue it was consumed from. */
+  queue: string;
+}
+
+/**
+ * Resolve = done (ack). Throw {@link UnrecoverableError} = park now. Throw
+ * {@link RetryLaterError} = retry after at least its delay. Any other throw = retry with backoff.
+ */
+export type MessageHandler = (message: IncomingMessage) => Promise<void>;
+
+export type DeliveryOutcome = 'done' | 'retried' | 'parked' | 'duplicate' | 'dropped';
+
+export interface OutcomeEvent {
+  queue: string;
+  outcome: DeliveryOutcome;
+  message: IncomingMessage;
+  durationMs: number;
+  error?: Error;
+}
+
+/** Remembers processed message ids for a window. */
+export interface DedupStore {
+  has(key: string): Promise<boolean>;
+  remember(key: string, windowMs: number): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  /** Must be one of the declared topology's queues (its retry policy comes from there). */
+  queue: string;
+  /** @default 32 */
+  prefetch?: number;
+  /** Handlers running at once. @default 16 */
+  concurrency?: number;
+  /** Dedup by message id; omit to disable. */
+  dedup?: { store: DedupStore; windowMs: number };
+}
+
+export interface Consumer {
+  /** Stop taking deliveries (e.g. the app is down); in-flight handlers finish. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  readonly paused: boolean;
+  /** Handlers running now. */
+  readonly inFlight: number;
+  /**
+   * Stops taking deliveries, waits for in-flight handlers up to `timeoutMs`, and leaves
+   * unfinished messages to be redelivered (never parked).
+   */
+  close(timeoutMs?: number): Promise<void>;
+  on(event: 'outcome', listener: (event: OutcomeEvent) => void): this;
+}
+
+/** A parked message, read without removing it. */
+export interface ParkedMessage {
+  /** Position-independent handle for replay: the message id, or a generated one if it had none. */
+  id: string;
+  body: Buffer;
+  contentType: string | undefined;
+  headers: Record<string, unknown>;
+  attempts: number;
+  lastError: string;
+  originalExchange: string;
+  originalRoutingKey: string;
+  firstFailureAt: Date;
+  lastFailureAt: Date;
+}
+
+export interface DeadLetterAdmin {
+  /** Up to `limit` parked messages of a queue, oldest first, none lost. */
+  list(queue: string, limit?: number): Promise<ParkedMessage[]>;
+  /** Moves parked messages (all, or those ids) back to the work queue with the attempt count reset. */
+  replay(queue: string, ids?: string[]): Promise<{ replayed: number }>;
+  purge(queue: string): Promise<{ purged: number }>;
+}
+
+export interface QueueStats {
+  messageCount: number;
+  consumerCount: number;
+}
+
+export interface MqClientEvents {
+  state: [state: ConnectionState, previous: ConnectionState];
+  error: [error: Error];
+}
