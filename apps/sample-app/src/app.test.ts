@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createSampleApp } from './app.js';
+
+const post = (path: string, body: string, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  body,
+  headers: { 'content-type': 'application/json', ...headers },
+});
+
+describe('sample app', () => {
+  it('records deliveries with path, headers, body and content type', async () => {
+    const { app } = createSampleApp();
+    const res = await app.request('/orders', post('/orders', '{"a":1}', { 'ce-id': 'm1' }));
+    expect(res.status).toBe(200);
+    const list = (await (await app.request('/received')).json()) as Array<Record<string, unknown>>;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ path: '/orders', body: '{"a":1}', contentType: 'application/json', size: 7 });
+    expect((list[0]!.headers as Record<string, string>)['ce-id']).toBe('m1');
+    expect((await app.request('/received', { method: 'DELETE' })).status).toBe(204);
+    expect(await (await app.request('/received')).json()).toEqual([]);
+  });
+
+  it('answers as scripted for a number of requests, then 200 again', async () => {
+    const { app } = createSampleApp();
+    const control = await app.request('/control', {
+      method: 'POST',
+      body: JSON.stringify({ path: '/x', status: 429, retryAfter: 2, count: 2 }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(control.status).toBe(201);
+    const first = await app.request('/x', post('/x', '1'));
+    expect(first.status).toBe(429);
+    expect(first.headers.get('retry-after')).toBe('2');
+    expect((await app.request('/y', post('/y', '1'))).status).toBe(200);
+    expect((await app.request('/x', post('/x', '1'))).status).toBe(429);
+    expect((await app.request('/x', post('/x', '1'))).status).toBe(200);
+  });
+
+  it('rejects a malformed control rule', async () => {
+    const { app } = createSampleApp();
+    const res = await app.request('/control', { method: 'POST', body: '{"status":"nope"}' });
+    expect(res.status).toBe(400);
+  });
+
+  it('keeps only the most recent deliveries but counts all', async () => {
+    const { app, received } = createSampleApp({ keep: 2 });
+    for (const n of [1, 2, 3]) await app.request(`/n${n}`, post('/', String(n)));
+    expect(received.list().map((d) => d.body)).toEqual(['2', '3']);
+    expect(received.total).toBe(3);
+  });
+});
