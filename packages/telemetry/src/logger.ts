@@ -14,10 +14,34 @@ export function createLogger(service: string, level: string): Logger {
     mixin() {
       const span = trace.getActiveSpan();
       if (!span) return {};
-      const { traceId, spanId } = span.spanContext();
-      return { trace_id: traceId, span_id: spanId };
+      const { traceId, spanId, traceFlags } = span.spanContext();
+      // Pass-through (tracing off) spans carry the caller's ids; an all-zero id means no trace.
+      if (traceId === '00000000000000000000000000000000') return {};
+      return { trace_id: traceId, span_id: spanId, trace_flags: traceFlags.toString(16).padStart(2, '0') };
     },
   });
+}
+
+/** What identifies a message in log lines; absent fields are left out. */
+export interface MessageLogFields {
+  messageId: string | undefined;
+  /** Queue (consumer) or exchange (gateway). */
+  destination?: string;
+  /** 1-based delivery attempt. */
+  attempt?: number;
+}
+
+/**
+ * A child logger whose every line names the message (`message_id`, and `destination`, `attempt`
+ * when given): use it for all lines about one message. `trace_id`/`span_id` still come from the
+ * span active when the line is written.
+ */
+export function messageLogger(logger: Logger, fields: MessageLogFields): Logger {
+  const bindings: Record<string, string | number> = {};
+  if (fields.messageId !== undefined) bindings.message_id = fields.messageId;
+  if (fields.destination !== undefined) bindings.destination = fields.destination;
+  if (fields.attempt !== undefined) bindings.attempt = fields.attempt;
+  return logger.child(bindings);
 }
 
 export type { Logger };

@@ -1,0 +1,79 @@
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+
+const tracer = trace.getTracer('@mq/telemetry');
+
+const headersGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
+/** The matched route template (`/v1/topics/:topic/messages`), or undefined when only wildcards matched. */
+function matchedRoute(c: Context): string | undefined {
+  const route = routePath(c, -1);
+  return route === '*' || route === '/*' ? undefined : route;
+}
+
+function setRequestAttributes(span: Span, c: Context, route: string | undefined): void {
+  const url = new URL(c.req.url);
+  span.setAttributes({
+    [ATTR_URL_PATH]: url.pathname,
+    [ATTR_URL_SCHEME]: url.protocol.replace(':', ''),
+    [ATTR_SERVER_ADDRESS]: url.hostname,
+    [ATTR_SERVER_PORT]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+  });
+  if (route) span.setAttribute(ATTR_HTTP_ROUTE, route);
+  const userAgent = c.req.header('user-agent');
+  if (userAgent) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
+}
+
+function setResponseAttributes(span: Span, status: number, error: unknown): void {
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  // HTTP server semconv: only 5xx marks a SERVER span as failed; 4xx is the client's fault.
+  if (status >= 500 || error) {
+    span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  if (error instanceof Error) span.recordException(error);
+}
+
+/**
+ * Hono middleware: one SERVER span per request, continuing an incoming W3C `traceparent`
+ * (and `baggage`), named `<METHOD> <route>` with the HTTP semantic-convention attributes. Register
+ * it first (`app.use('*', httpServerSpan())`) so everything downstream, the publish included,
+ * runs inside the span. With tracing off the span is a no-op that still carries the caller's
+ * context through.
+ */
+export function httpServerSpan(): MiddlewareHandler {
+  return async (c, next) => {
+    const parent = propagation.extract(context.active(), c.req.raw.headers, headersGetter);
+    const method = c.req.method;
+    const route = matchedRoute(c);
+    const name = route ? `${method} ${route}` : method;
+    const attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
+    await tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+      if (span.isRecording()) setRequestAttributes(span, c, route);
+      try {
+        await next();
+        if (span.isRecording()) setResponseAttributes(span, c.res.status, c.error);
+      } catch (error) {
+        setResponseAttributes(span, 500, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  };
+}
