@@ -1,0 +1,27 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { createErrorHandler, notFound } from './errors.js';
+import { registerBatchRoute } from './routes/batch.js';
+import type { AppDeps, GatewayEnv } from './routes/context.js';
+import { countRequests } from './routes/guards.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerPublishRoute } from './routes/publish.js';
+import { validationHook } from './validation.js';
+
+export type { AppDeps } from './routes/context.js';
+
+/** The gateway's HTTP app; main.ts serves it, tests call `app.request()` on it. */
+export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound(notFound);
+  app.use('*', async (c, next) => {
+    await next();
+    // While draining, ask clients not to reuse the connection so the server can close.
+    if (deps.lifecycle.draining) c.header('connection', 'close');
+  });
+  app.use('/v1/topics/:topic/*', countRequests(deps));
+  registerPublishRoute(app, deps);
+  registerBatchRoute(app, deps);
+  registerOpsRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,69 @@
+import { serve } from '@hono/node-server';
+import { buildTopology, ConfigError, loadConfig } from '@mq/config';
+import { MqClient } from '@mq/mq';
+import { createLogger } from '@mq/telemetry';
+import { createApp } from './app.js';
+import { createAuthenticator } from './auth.js';
+import { createMessageIdGenerator } from './message-id.js';
+import { createMetrics } from './metrics.js';
+import { createPublishService } from './publish-service.js';
+import { installShutdown } from './shutdown.js';
+import { loadTopics } from './topics.js';
+
+function configure() {
+  const loaded = loadConfig(process.env, 8080);
+  return { ...loaded, topics: loadTopics(loaded), auth: createAuthenticator(loaded.config.auth.tokens, process.env) };
+}
+
+function main(): void {
+  let settings: ReturnType<typeof configure>;
+  try {
+    settings = configure();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`gateway: bad config: ${err.message}\n`);
+    process.exit(1);
+  }
+  const { env, config, topics, auth } = settings;
+  const logger = createLogger('gateway', env.LOG_LEVEL);
+  const client = new MqClient({
+    urls: env.AMQP_URL,
+    connectionName: 'mq-gateway',
+    heartbeatSeconds: env.AMQP_HEARTBEAT_S,
+    reconnectInitialDelayMs: env.AMQP_RECONNECT_MIN_MS,
+    reconnectMaxDelayMs: env.AMQP_RECONNECT_MAX_MS,
+    tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
+    logger,
+  });
+  client.on('error', (err) => logger.error({ err }, 'broker connection error'));
+  const { confirmTimeoutMs, connectWaitMs, maxInFlight, batchMaxBytes, batchMaxMessages } = config.gateway;
+  const publisher = client.createPublisher({ appId: 'mq-gateway', confirmTimeoutMs, connectWaitMs, maxInFlight });
+  const metrics = createMetrics(() => client.state);
+  const publish = createPublishService({ publisher, metrics, maxInFlight, deadlineMs: confirmTimeoutMs + connectWaitMs + 1000 });
+  const lifecycle = { draining: false };
+
+  // Ready only once the exchanges are declared: until then /readyz reports "connecting".
+  let declared = false;
+  const broker = { get state() { return declared ? client.state : 'connecting' as const; } };
+  client.declare(buildTopology(config, { withQueues: false })).then(
+    () => { declared = true; logger.info({ exchanges: [...new Set([...topics.values()].map((t) => t.exchange))] }, 'topology declared'); },
+    (err: unknown) => { logger.fatal({ err }, 'cannot declare the topology'); process.exit(1); },
+  );
+
+  const app = createApp({ topics, auth, publish, broker, lifecycle, metrics, limits: { batchMaxBytes, batchMaxMessages }, logger, newMessageId: createMessageIdGenerator() });
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    logger.info({ port: info.port, host: env.HOST, topics: [...topics.keys()], auth: auth.mode }, 'gateway listening');
+  });
+  if (auth.mode === 'loopback') logger.warn({}, 'no auth.tokens configured: serving loopback clients only');
+
+  installShutdown({
+    server,
+    lifecycle,
+    idle: () => publish.idle(),
+    closeBroker: async () => { await publisher.close(); await client.close(); },
+    timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    logger,
+  });
+}
+
+main();

@@ -1,0 +1,80 @@
+import { MqError, type OutgoingMessage, type PublishResult, type Publisher } from '@mq/mq';
+import type { GatewayMetrics } from './metrics.js';
+
+export interface PublishServiceOptions {
+  publisher: Publisher;
+  metrics: GatewayMetrics;
+  /** Publish requests served at once; more are refused with `OVERLOADED` before their body is read. */
+  maxInFlight: number;
+  /**
+   * A last-resort bound on one publish, above the publisher's own (`connectWaitMs +
+   * confirmTimeoutMs`), so no request can hang even if the client library misbehaves.
+   */
+  deadlineMs: number;
+}
+
+/** Publishing as the routes need it: admission control, a hard deadline and metrics. */
+export interface PublishService {
+  /** Takes a request slot or throws `OVERLOADED`; call the returned function once when done. */
+  admit(): () => void;
+  /** Publishes one message; rejects with an {@link MqError}, never hangs past `deadlineMs`. */
+  publish(topic: string, message: OutgoingMessage): Promise<PublishResult>;
+  /** Requests holding a slot now. */
+  readonly active: number;
+  /** Resolves once no request holds a slot (used while draining). */
+  idle(): Promise<void>;
+}
+
+export function createPublishService(options: PublishServiceOptions): PublishService {
+  const { publisher, metrics, maxInFlight, deadlineMs } = options;
+  let active = 0;
+  let idleWaiters: (() => void)[] = [];
+
+  const release = () => {
+    active -= 1;
+    if (active === 0) {
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    }
+  };
+
+  return {
+    get active() {
+      return active;
+    },
+    admit() {
+      if (active >= maxInFlight) throw new MqError('OVERLOADED', `more than ${maxInFlight} publish requests at once`);
+      active += 1;
+      let released = false;
+      return () => {
+        if (!released) release();
+        released = true;
+      };
+    },
+    idle() {
+      return active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+    },
+    async publish(topic, message) {
+      const stopTimer = metrics.publishDuration.startTimer({ topic });
+      metrics.inFlight.inc();
+      try {
+        const result = await withDeadline(publisher.publish(message), deadlineMs);
+        stopTimer({ outcome: 'confirmed' });
+        return result;
+      } catch (err) {
+        stopTimer({ outcome: err instanceof MqError ? err.code : 'error' });
+        throw err;
+      } finally {
+        metrics.inFlight.dec();
+      }
+    },
+  };
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}

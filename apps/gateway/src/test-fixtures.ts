@@ -1,0 +1,85 @@
+// In-process fixtures for the route tests: a fake Publisher (the real one is covered by the
+// integration tests in test/gateway against a real broker) and deps built from a config text.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '@mq/config';
+import type { ConnectionState, OutgoingMessage, PublishResult, Publisher } from '@mq/mq';
+import { createApp, type AppDeps } from './app.js';
+import { createAuthenticator } from './auth.js';
+import { createMessageIdGenerator } from './message-id.js';
+import { createMetrics } from './metrics.js';
+import { createPublishService } from './publish-service.js';
+import { loadTopics } from './topics.js';
+
+/** Records what was published; `answer` decides each publish's outcome. */
+export class FakePublisher implements Publisher {
+  readonly published: OutgoingMessage[] = [];
+  answer: (message: OutgoingMessage) => Promise<void> = () => Promise.resolve();
+
+  async publish(message: OutgoingMessage): Promise<PublishResult> {
+    await this.answer(message);
+    this.published.push(message);
+    return { messageId: message.messageId ?? 'generated' };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export const orderSchema = {
+  type: 'object',
+  required: ['orderId', 'amount'],
+  properties: { orderId: { type: 'string', format: 'uuid' }, amount: { type: 'number', minimum: 0 } },
+};
+
+export const defaultConfig = `
+topics:
+  orders: {exchange: orders, routingKey: order.created, schema: order.json, maxBytes: 1024}
+  events: {exchange: events, routingKey: ev, allowRoutingKey: true, maxBytes: 2048}
+  images: {exchange: images, routingKey: img, contentTypes: ["image/*"]}
+gateway: {batchMaxMessages: 5, batchMaxBytes: 4096, maxInFlight: 4, confirmTimeoutMs: 200, connectWaitMs: 100}
+`;
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  publisher: FakePublisher;
+  broker: { state: ConnectionState };
+  /** `app.request` from a client address (loopback by default). */
+  request(path: string, init?: RequestInit, address?: string): Promise<Response>;
+}
+
+/** Builds the app from a config text (files beside it: order.json) and an env for token secrets. */
+export function createHarness(configText = defaultConfig, env: NodeJS.ProcessEnv = {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+  writeFileSync(join(dir, 'order.json'), JSON.stringify(orderSchema));
+  const configPath = join(dir, 'mq.yaml');
+  const config = parseConfig(configText, configPath);
+  const topics = loadTopics({ config, configPath, resolvePath: (p) => join(dir, p) });
+  const publisher = new FakePublisher();
+  const broker = { state: 'ready' as ConnectionState };
+  const metrics = createMetrics(() => broker.state, false);
+  const { maxInFlight, confirmTimeoutMs, connectWaitMs, batchMaxBytes, batchMaxMessages } = config.gateway;
+  const deps: AppDeps = {
+    topics,
+    auth: createAuthenticator(config.auth.tokens, env),
+    publish: createPublishService({ publisher, metrics, maxInFlight, deadlineMs: confirmTimeoutMs + connectWaitMs }),
+    broker,
+    lifecycle: { draining: false },
+    metrics,
+    limits: { batchMaxBytes, batchMaxMessages },
+    logger: { error: () => undefined },
+    newMessageId: createMessageIdGenerator(),
+  };
+  const app = createApp(deps);
+  const request = (path: string, init?: RequestInit, address = '127.0.0.1') =>
+    Promise.resolve(app.request(path, init, { incoming: { socket: { remoteAddress: address } } }));
+  return { app, deps, publisher, broker, request };
+}
+
+/** A JSON POST. */
+export function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+}
