@@ -42,6 +42,16 @@ export const subscriptionSchema = z.strictObject({
   deadLetter: z.boolean().default(true),
   /** How long a processed message id is remembered for dedup. */
   dedupWindowMs: z.number().int().min(0).default(10 * 60_000),
+  /** Pause consuming while the target keeps failing, probe it, resume when it answers again. */
+  circuitBreaker: z
+    .strictObject({
+      /** Consecutive retryable failures that open the circuit; 0 = never open. */
+      failureThreshold: z.number().int().min(0).default(5),
+      /** First wait before probing; doubles after each failed probe up to `maxOpenMs`. */
+      openMs: z.number().int().min(1).default(5_000),
+      maxOpenMs: z.number().int().min(1).default(60_000),
+    })
+    .prefault({}),
 });
 
 export const tokenSchema = z.strictObject({
@@ -64,6 +74,10 @@ export const mqConfigSchema = z
         batchMaxMessages: z.number().int().min(1).default(100),
         batchMaxBytes: z.number().int().min(1).default(1024 * 1024),
         maxInFlight: z.number().int().min(1).default(1024),
+        /** How long a publish waits for the broker's confirm before answering 503. */
+        confirmTimeoutMs: z.number().int().min(1).default(5000),
+        /** How long a publish waits for a (re)connection before answering 503. */
+        connectWaitMs: z.number().int().min(0).default(2000),
       })
       .prefault({}),
   })

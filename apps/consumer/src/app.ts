@@ -1,0 +1,65 @@
+import type { ConnectionState, DeadLetterAdmin } from '@mq/mq';
+import { httpServerSpan } from '@mq/telemetry';
+import { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import { adminAuth, type RemoteAddress } from './admin/auth.js';
+import { problem } from './admin/problem.js';
+import { createAdminRoutes, type AdminSubscription } from './admin/routes.js';
+import type { AdminAccess } from './config.js';
+import type { SubscriptionStatus } from './worker.js';
+
+export interface AppDeps {
+  connectionState: () => ConnectionState;
+  /** Per-subscription state, from the worker. */
+  status: () => SubscriptionStatus[];
+  /** All consumers started. */
+  consuming: () => boolean;
+  draining: () => boolean;
+  registry: Registry;
+  subscriptions: AdminSubscription[];
+  deadLetters: DeadLetterAdmin;
+  admin: AdminAccess;
+  remoteAddress?: RemoteAddress;
+  logError?: (error: unknown) => void;
+}
+
+/**
+ * The consumer's HTTP surface: `/livez`, `/readyz`, `/metrics` and the admin API under
+ * `/v1/subscriptions` (bearer auth).
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use('/v1/*', httpServerSpan());
+  app.get('/livez', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => {
+    const readiness = readinessOf(deps);
+    return c.json(readiness, readiness.ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) =>
+    c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
+  );
+  app.use('/v1/*', adminAuth(deps.admin, deps.remoteAddress));
+  app.route('/v1/subscriptions', createAdminRoutes({ subscriptions: deps.subscriptions, deadLetters: deps.deadLetters }));
+  app.notFound((c) => problem(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    deps.logError?.(error);
+    const code = (error as { code?: unknown }).code;
+    if (code === 'NOT_CONNECTED' || code === 'CLOSED') return problem(c, 503, 'BROKER_UNAVAILABLE', error.message);
+    return problem(c, 500, 'INTERNAL', 'internal error');
+  });
+  return app;
+}
+
+/**
+ * Ready = connected to the broker, every subscription consuming, no circuit open, not draining.
+ * An open circuit makes the pod unready on purpose: it is not processing its queue.
+ */
+function readinessOf(deps: AppDeps) {
+  const connection = deps.connectionState();
+  const subscriptions = deps.status().map((s) => ({ name: s.name, queue: s.queue, circuit: s.circuit, inFlight: s.inFlight, paused: s.paused }));
+  const draining = deps.draining();
+  const consuming = deps.consuming();
+  const ready =
+    !draining && consuming && (connection === 'ready' || connection === 'blocked') && subscriptions.every((s) => s.circuit === 'closed');
+  return { ready, status: ready ? 'ready' : 'unready', connection, consuming, draining, subscriptions };
+}

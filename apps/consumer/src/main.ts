@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import { serve } from '@hono/node-server';
+import { buildTopology, ConfigError, loadConfig, type LoadedConfig } from '@mq/config';
+import { MemoryDedupStore, MqClient, MqError, RedisDedupStore, type DedupStore } from '@mq/mq';
+import { createLogger, startTelemetry, type Logger } from '@mq/telemetry';
+import { Agent } from 'undici';
+import { createApp } from './app.js';
+import { buildSettings, type ConsumerSettings } from './config.js';
+import { createTarget } from './delivery/targets.js';
+import { createMetrics } from './metrics.js';
+import { installShutdown } from './shutdown.js';
+import { createWorker, type WorkerSubscription } from './worker.js';
+
+/** Reads config or exits 1 with the one line that says what is wrong and where. */
+function readConfig(): { loaded: LoadedConfig; settings: ConsumerSettings } {
+  try {
+    const loaded = loadConfig(process.env, 8081);
+    return { loaded, settings: buildSettings(loaded, process.env) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`config error: ${error.message}`);
+    process.exit(1);
+  }
+}
+
+async function workerSubscriptions(settings: ConsumerSettings, dispatcher: Agent): Promise<WorkerSubscription[]> {
+  try {
+    return await Promise.all(
+      settings.subscriptions.map(async (sub) => ({
+        name: sub.name,
+        queue: sub.config.queue,
+        prefetch: sub.config.prefetch,
+        concurrency: sub.config.concurrency,
+        dedupWindowMs: sub.config.dedupWindowMs,
+        circuit: sub.config.circuitBreaker,
+        ...(await createTarget(sub, { dispatcher, topicByExchange: settings.topicByExchange })),
+      })),
+    );
+  } catch (error) {
+    console.error(`config error: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+/** Declares the topology, retrying while the broker is unreachable; a clash is fatal. */
+async function declare(client: MqClient, loaded: LoadedConfig, logger: Logger): Promise<void> {
+  for (;;) {
+    try {
+      await client.declare(buildTopology(loaded.config, { withQueues: true }));
+      return;
+    } catch (error) {
+      if (error instanceof MqError && error.code === 'TOPOLOGY_MISMATCH') {
+        console.error(`topology error: ${error.message}`);
+        process.exit(1);
+      }
+      if (client.state === 'closed') throw error;
+      logger.warn({ err: error }, 'cannot declare the topology yet; retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const { loaded, settings } = readConfig();
+  const { env } = loaded;
+  const telemetry = await startTelemetry({ serviceName: 'mq-consumer' });
+  const logger = createLogger('consumer', env.LOG_LEVEL);
+  for (const warning of settings.warnings) logger.warn({}, warning);
+  if (settings.admin.kind === 'loopback') logger.warn({}, 'no auth tokens configured: the admin API serves loopback clients only');
+
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+  const subscriptions = await workerSubscriptions(settings, dispatcher);
+  const client = new MqClient({
+    urls: env.AMQP_URL,
+    connectionName: `mq-consumer@${hostname()}`,
+    heartbeatSeconds: env.AMQP_HEARTBEAT_S,
+    reconnectInitialDelayMs: env.AMQP_RECONNECT_MIN_MS,
+    reconnectMaxDelayMs: env.AMQP_RECONNECT_MAX_MS,
+    tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
+    logger,
+  });
+  const dedup: DedupStore = env.REDIS_URL ? new RedisDedupStore({ url: env.REDIS_URL }) : new MemoryDedupStore();
+  const adminSubscriptions = subscriptions.map((s) => ({ name: s.name, queue: s.queue, deadLetter: deadLetterOf(settings, s.name) }));
+  const metrics = createMetrics({
+    subscriptions: adminSubscriptions,
+    status: () => worker.status(),
+    queueStats: (queue) => client.queueStats(queue),
+    connectionState: () => client.state,
+  });
+  const worker = createWorker({ client, subscriptions, dedup, logger, onOutcome: (name, event) => metrics.recordOutcome(name, event) });
+
+  const shutdown = installShutdown({
+    timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    logger,
+    stop: async (budgetMs) => {
+      await worker.close(budgetMs);
+      await client.close();
+      await Promise.allSettled([dedup.close?.(), dispatcher.close(), telemetry.shutdown()]);
+    },
+  });
+  const app = createApp({
+    connectionState: () => client.state,
+    status: () => worker.status(),
+    consuming: () => worker.started,
+    draining: () => shutdown.draining,
+    registry: metrics.registry,
+    subscriptions: adminSubscriptions,
+    deadLetters: client.deadLetters(),
+    admin: settings.admin,
+    logError: (error) => logger.error({ err: error }, 'admin request failed'),
+  });
+  serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    logger.info({ port: info.port, host: env.HOST }, 'consumer listening (health, metrics, admin API)');
+  });
+
+  await declare(client, loaded, logger);
+  if (shutdown.draining) return;
+  worker.start();
+  logger.info({ subscriptions: subscriptions.map((s) => `${s.name} <- ${s.queue}`) }, 'consuming');
+}
+
+function deadLetterOf(settings: ConsumerSettings, name: string): boolean {
+  return settings.subscriptions.find((s) => s.name === name)?.config.deadLetter ?? false;
+}
+
+await main();

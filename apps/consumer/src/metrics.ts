@@ -1,0 +1,128 @@
+import type { ConnectionState, OutcomeEvent, QueueStats } from '@mq/mq';
+import { durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CircuitState } from './circuit-breaker.js';
+
+export interface MetricsSources {
+  subscriptions: Array<{ name: string; queue: string; deadLetter: boolean }>;
+  /** In-flight deliveries and circuit state per subscription, read at scrape time. */
+  status: () => Array<{ name: string; inFlight: number; circuit: CircuitState }>;
+  queueStats: (queue: string) => Promise<QueueStats>;
+  connectionState: () => ConnectionState;
+}
+
+export interface ConsumerMetrics {
+  registry: Registry;
+  /** Counts one finished delivery (an `@mq/mq` consumer `outcome` event). */
+  recordOutcome(subscription: string, event: OutcomeEvent): void;
+}
+
+const CONNECTION_STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
+/** A scrape must not hang on a broker that does not answer. */
+const STATS_TIMEOUT_MS = 2000;
+
+/** The consumer's Prometheus metrics, named by `@mq/telemetry`'s shared scheme. */
+export function createMetrics(sources: MetricsSources): ConsumerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const consumed = new Counter({
+    name: N.consumedMessages,
+    help: 'Messages delivered, by subscription and outcome (done, retried, parked, duplicate, dropped).',
+    labelNames: [L.subscription, L.destination, L.outcome, L.errorType],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: N.processDuration,
+    help: 'Time to deliver one message to its target, by subscription and outcome.',
+    labelNames: [L.subscription, L.destination, L.outcome],
+    buckets: [...durationBuckets],
+    registers: [registry],
+  });
+  registerGauges(registry, sources);
+  return {
+    registry,
+    recordOutcome(subscription, event) {
+      const labels = { [L.subscription]: subscription, [L.destination]: event.queue, [L.outcome]: event.outcome };
+      const errorType = errorTypeOf(event.error);
+      consumed.inc(errorType ? { ...labels, [L.errorType]: errorType } : labels);
+      duration.observe(labels, event.durationMs / 1000);
+    },
+  };
+}
+
+function registerGauges(registry: Registry, sources: MetricsSources): void {
+  new Gauge({
+    name: N.inFlight,
+    help: 'Deliveries running now, by subscription.',
+    labelNames: [L.subscription, L.operation],
+    registers: [registry],
+    collect() {
+      for (const s of sources.status()) this.set({ [L.subscription]: s.name, [L.operation]: 'process' }, s.inFlight);
+    },
+  });
+  new Gauge({
+    name: N.circuitOpen,
+    help: '1 while the subscription\'s circuit is open or probing (consuming paused), else 0.',
+    labelNames: [L.subscription],
+    registers: [registry],
+    collect() {
+      for (const s of sources.status()) this.set({ [L.subscription]: s.name }, s.circuit === 'closed' ? 0 : 1);
+    },
+  });
+  new Gauge({
+    name: N.connectionState,
+    help: '1 for the current broker connection state, 0 for the others.',
+    labelNames: [L.state],
+    registers: [registry],
+    collect() {
+      const current = sources.connectionState();
+      for (const state of CONNECTION_STATES) this.set({ [L.state]: state }, state === current ? 1 : 0);
+    },
+  });
+  queueGauge(registry, sources, N.queueDepth, 'Messages ready in the subscription\'s work queue.', (s) => s.queue);
+  queueGauge(registry, sources, N.deadLetterDepth, 'Messages parked in the subscription\'s dead-letter queue.', (s) =>
+    s.deadLetter ? `${s.queue}.dlq` : undefined,
+  );
+}
+
+function queueGauge(
+  registry: Registry,
+  sources: MetricsSources,
+  name: string,
+  help: string,
+  queueOf: (s: MetricsSources['subscriptions'][number]) => string | undefined,
+): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: [L.subscription, L.destination],
+    registers: [registry],
+    async collect() {
+      this.reset(); // a queue that cannot be read now shows no sample rather than a stale one
+      await Promise.all(
+        sources.subscriptions.map(async (s) => {
+          const queue = queueOf(s);
+          if (queue === undefined) return;
+          const stats = await withTimeout(sources.queueStats(queue), STATS_TIMEOUT_MS).catch(() => undefined);
+          if (stats) this.set({ [L.subscription]: s.name, [L.destination]: queue }, stats.messageCount);
+        }),
+      );
+    },
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A low-cardinality name for why a delivery failed: `DeliveryError.errorType`, else the error class. */
+function errorTypeOf(error: Error | undefined): string | undefined {
+  if (!error) return undefined;
+  const cause = (error as { cause?: unknown }).cause;
+  const typed = (error as { errorType?: unknown }).errorType ?? (cause as { errorType?: unknown } | undefined)?.errorType;
+  return typeof typed === 'string' ? typed : error.name;
+}

@@ -1,0 +1,122 @@
+import { UnrecoverableError, type Consumer, type DedupStore, type MqClient, type OutcomeEvent } from '@mq/mq';
+import { messageLogger, type Logger } from '@mq/telemetry';
+import { createCircuitBreaker, type CircuitBreaker, type CircuitState } from './circuit-breaker.js';
+import type { Deliver, Probe } from './delivery/types.js';
+
+export interface WorkerSubscription {
+  name: string;
+  queue: string;
+  prefetch: number;
+  concurrency: number;
+  /** 0 = no dedup. */
+  dedupWindowMs: number;
+  deliver: Deliver;
+  /** Asked while the circuit is open. */
+  probe: Probe;
+  circuit: { failureThreshold: number; openMs: number; maxOpenMs: number };
+}
+
+export interface WorkerDeps {
+  client: Pick<MqClient, 'createConsumer'>;
+  subscriptions: WorkerSubscription[];
+  dedup?: DedupStore;
+  logger: Logger;
+  onOutcome?: (subscription: string, event: OutcomeEvent) => void;
+}
+
+export interface SubscriptionStatus {
+  name: string;
+  queue: string;
+  /** Deliveries running now. */
+  inFlight: number;
+  /** Not taking deliveries (open circuit or draining). */
+  paused: boolean;
+  circuit: CircuitState;
+}
+
+export interface Worker {
+  /** Starts one consumer per subscription. */
+  start(): void;
+  status(): SubscriptionStatus[];
+  readonly started: boolean;
+  /** Stops taking deliveries, finishes in-flight ones up to `timeoutMs`; the rest are redelivered. */
+  close(timeoutMs: number): Promise<void>;
+}
+
+interface Running {
+  sub: WorkerSubscription;
+  consumer: Consumer;
+  breaker: CircuitBreaker;
+}
+
+/** Runs every subscription: consume, deliver, count failures into a circuit breaker per subscription. */
+export function createWorker(deps: WorkerDeps): Worker {
+  const running: Running[] = [];
+  let closing = false;
+
+  const startOne = (sub: WorkerSubscription): Running => {
+    const log = deps.logger.child({ subscription: sub.name });
+    // The breaker's callbacks use `consumer`, created below: they only run once deliveries fail.
+    const breaker = createCircuitBreaker({
+      ...sub.circuit,
+      probe: sub.probe,
+      onStateChange: (state, previous) => {
+        log.warn({ circuit: state, previous }, `circuit ${state}`);
+        if (state === 'open' && previous === 'closed') void consumer.pause().catch((error: unknown) => log.error({ err: error }, 'pause failed'));
+        if (state === 'closed' && !closing) void consumer.resume().catch((error: unknown) => log.error({ err: error }, 'resume failed'));
+      },
+    });
+    const consumer = deps.client.createConsumer(
+      {
+        queue: sub.queue,
+        prefetch: sub.prefetch,
+        concurrency: sub.concurrency,
+        ...(deps.dedup && sub.dedupWindowMs > 0 ? { dedup: { store: deps.dedup, windowMs: sub.dedupWindowMs } } : {}),
+      },
+      async (message) => {
+        try {
+          await sub.deliver(message);
+          breaker.recordSuccess();
+        } catch (error) {
+          if (!(error instanceof UnrecoverableError)) breaker.recordFailure();
+          throw error;
+        }
+      },
+    );
+    consumer.on('outcome', (event) => {
+      logOutcome(log, event);
+      deps.onOutcome?.(sub.name, event);
+    });
+    return { sub, consumer, breaker };
+  };
+
+  return {
+    start() {
+      if (running.length > 0) return;
+      for (const sub of deps.subscriptions) running.push(startOne(sub));
+    },
+    get started() {
+      return running.length === deps.subscriptions.length;
+    },
+    status: () =>
+      running.map(({ sub, consumer, breaker }) => ({
+        name: sub.name,
+        queue: sub.queue,
+        inFlight: consumer.inFlight,
+        paused: consumer.paused,
+        circuit: breaker.state,
+      })),
+    async close(timeoutMs) {
+      closing = true;
+      for (const { breaker } of running) breaker.stop();
+      await Promise.all(running.map(({ consumer }) => consumer.close(timeoutMs)));
+    },
+  };
+}
+
+function logOutcome(logger: Logger, event: OutcomeEvent): void {
+  const log = messageLogger(logger, { messageId: event.message.messageId, destination: event.queue, attempt: event.message.attempt });
+  const fields = { outcome: event.outcome, duration_ms: Math.round(event.durationMs), reason: event.error?.message.slice(0, 300) };
+  if (event.outcome === 'done' || event.outcome === 'duplicate') log.debug(fields, `delivery ${event.outcome}`);
+  else log.warn(fields, `delivery ${event.outcome}`);
+}
