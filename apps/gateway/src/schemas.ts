@@ -33,7 +33,7 @@ export const publishQuery = z.object({
 
 export const publishHeaders = z.object({
   'idempotency-key': messageId.optional().openapi({
-    param: { name: 'Idempotency-Key', in: 'header' },
+    param: { name: 'idempotency-key', in: 'header' },
     description: 'Becomes the message id; the consumer processes one id once. Generated (sortable) when absent.',
   }),
   traceparent: z.string().optional().openapi({ param: { name: 'traceparent', in: 'header' }, description: 'W3C trace context, carried into the message.' }),
