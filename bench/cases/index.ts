@@ -1,0 +1,40 @@
+// The table's rows, in the order they run. Cases on the private node run back to back so the
+// runner can stop it before the consumer rows; e2e-latency reads the max rates of the rows before it.
+import type { BenchCase } from '../lib/context.ts';
+import { coldStart } from './cold-start.ts';
+import { consumerHttp } from './consumer-http.ts';
+import { consumerInProcess } from './consumer-in-process.ts';
+import { consumerRss } from './consumer-rss.ts';
+import { e2eLatency } from './e2e-latency.ts';
+import { gatewayBatch } from './gateway-batch.ts';
+import { gatewayBlockedRss } from './gateway-blocked-rss.ts';
+import { gatewayManagement } from './gateway-management.ts';
+import { gatewaySingle } from './gateway-single.ts';
+import { tracingCost } from './tracing-cost.ts';
+
+export const CASES: BenchCase[] = [
+  gatewaySingle,
+  gatewayManagement,
+  gatewayBlockedRss,
+  gatewayBatch,
+  consumerInProcess,
+  consumerHttp,
+  e2eLatency,
+  consumerRss,
+  coldStart,
+  tracingCost,
+];
+
+/** The order of the table: the order, not the run order. */
+export const TABLE_ORDER: string[] = [
+  'gateway-single',
+  'gateway-management',
+  'gateway-batch',
+  'consumer-in-process',
+  'consumer-http',
+  'e2e-latency',
+  'consumer-rss',
+  'gateway-blocked-rss',
+  'cold-start',
+  'tracing-cost',
+];

@@ -1,0 +1,36 @@
+// Shared measurement steps of the cases: publish loads and their summaries.
+import { median, type BenchContext } from './context.ts';
+import { runLoad, assertHealthy, type LoadResult } from './load.ts';
+import { jsonMessage } from './payload.ts';
+import { fmt } from './table.ts';
+
+/** Median throughput over several loads, with the p99 of the run that gave the median. */
+export function summarize(results: LoadResult[]): { rps: number; p99Ms: number } {
+  const rps = median(results.map((r) => r.okPerSec));
+  const mid = results.find((r) => r.okPerSec === rps) ?? results[0];
+  return { rps, p99Ms: mid?.p99Ms ?? Number.NaN };
+}
+
+/** "4,210 req/s, p99 18 ms" */
+export function fmtLoad(s: { rps: number; p99Ms: number }, unit = 'req/s'): string {
+  return `${fmt(s.rps)} ${unit}, p99 ${fmt(s.p99Ms, 1)} ms`;
+}
+
+/** Loads `url` with single 1 KiB JSON messages; throws when answers were errors. */
+export async function publishLoad(
+  ctx: BenchContext,
+  what: string,
+  url: string,
+  options: { durationS?: number; headers?: Record<string, string>; body?: string; connections?: number } = {},
+): Promise<LoadResult> {
+  const result = await runLoad({
+    url,
+    body: options.body ?? jsonMessage(),
+    headers: options.headers,
+    connections: options.connections ?? ctx.settings.connections,
+    durationS: options.durationS ?? ctx.settings.durationS,
+  });
+  assertHealthy(what, result);
+  ctx.log(`${what}: ${fmt(result.okPerSec)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+  return result;
+}

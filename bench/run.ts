@@ -1,0 +1,111 @@
+// `npm run bench [-- --quick] [-- --only id,id]`: runs every case against the real broker and
+// prints one markdown table (stdout and bench/results/<date>.md), each row beside a baseline
+// measured in the same run. Progress goes to stderr.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CONSUMER_MAIN, GATEWAY_MAIN, isBuilt } from './lib/apps.ts';
+import { openConnection } from './lib/broker.ts';
+import { createContext, FULL, QUICK, type BenchCase, type BenchContext } from './lib/context.ts';
+import { describeMachine } from './lib/machine.ts';
+import { killAll } from './lib/processes.ts';
+import { errorRow, renderTable, type Row } from './lib/table.ts';
+import { CASES, TABLE_ORDER } from './cases/index.ts';
+
+const HELP = `usage: npm run bench [-- --quick] [-- --only <case,...>]
+  --quick   short runs and a smaller backlog (under 3 minutes)
+  --only    run only these cases: ${CASES.map((c) => c.id).join(', ')}
+  --keep    keep the temp dir with the processes' logs`;
+
+function parseCli() {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const only = values.only?.split(',').map((s) => s.trim());
+  const unknown = only?.filter((id) => !CASES.some((c) => c.id === id)) ?? [];
+  if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}\n${HELP}`);
+  return { quick: values.quick ?? false, keep: values.keep ?? false, cases: CASES.filter((c) => !only || only.includes(c.id)) };
+}
+
+/** Why a case cannot run on this checkout, or undefined when it can. */
+function missingPrerequisite(benchCase: BenchCase): string | undefined {
+  if (benchCase.needs.includes('gateway') && !isBuilt(GATEWAY_MAIN)) return 'skipped: apps/gateway is not built (npm run build)';
+  if (benchCase.needs.includes('consumer') && !isBuilt(CONSUMER_MAIN)) return 'skipped: apps/consumer is not built (npm run build)';
+  return undefined;
+}
+
+async function runCase(ctx: BenchContext, benchCase: BenchCase): Promise<Row[]> {
+  const missing = missingPrerequisite(benchCase);
+  if (missing) return benchCase.rows.map((r) => ({ ...errorRow(r.name, r.goal, missing), measured: 'skipped', verdict: 'skipped' as const }));
+  const started = performance.now();
+  ctx.log(`== ${benchCase.id}`);
+  try {
+    return await benchCase.run(ctx);
+  } catch (error) {
+    ctx.log(`${benchCase.id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return benchCase.rows.map((r) => errorRow(r.name, r.goal, error));
+  } finally {
+    ctx.log(`== ${benchCase.id} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli();
+  const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const tmpDir = await mkdtemp(join(tmpdir(), 'mq-bench-'));
+  const conn = await openConnection(amqpUrl);
+  const began = performance.now();
+  const { ctx, dispose, disposeNode } = createContext({
+    quick: cli.quick,
+    settings: cli.quick ? QUICK : FULL,
+    amqpUrl,
+    tmpDir,
+    conn,
+    log: (message) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1)}s] ${message}\n`),
+  });
+  process.once('SIGINT', () => {
+    killAll();
+    void dispose().finally(() => process.exit(130));
+  });
+  const results = new Map<string, Row[]>();
+  const lastNodeCase = cli.cases.findLastIndex((c) => c.needs.includes('private-node'));
+  try {
+    for (const [i, benchCase] of cli.cases.entries()) {
+      results.set(benchCase.id, await runCase(ctx, benchCase));
+      if (i === lastNodeCase) await disposeNode(); // an idle Erlang VM should not share the CPU with later rows
+    }
+  } finally {
+    await dispose();
+    await conn.close();
+    killAll();
+  }
+  const rows = TABLE_ORDER.flatMap((id) => results.get(id) ?? []);
+  const report = [await describeMachine(ctx, (performance.now() - began) / 1000), '', renderTable(rows), ''].join('\n');
+  process.stdout.write(report);
+  const out = await writeReport(report, cli.quick);
+  ctx.log(`written to ${out}`);
+  const failed = rows.some((r) => r.verdict === 'error');
+  if (cli.keep || failed) ctx.log(`process logs kept in ${tmpDir}`);
+  else await rm(tmpDir, { recursive: true, force: true });
+}
+
+/** bench/results/<date>.md (a quick run gets `-quick`, so it never overwrites a full run). */
+async function writeReport(report: string, quick: boolean): Promise<string> {
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.md`);
+  await writeFile(path, report);
+  return path;
+}
+
+main().catch((error: unknown) => {
+  killAll();
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
