@@ -1,7 +1,8 @@
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig } from '@mq/config';
-import { MqClient } from '@mq/mq';
-import { createLogger } from '@mq/telemetry';
+import { MqClient, MqError, type Topology } from '@mq/mq';
+import { createLogger, type Logger } from '@mq/telemetry';
+import { setTimeout } from 'node:timers/promises';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { createMessageIdGenerator } from './message-id.js';
@@ -13,6 +14,28 @@ import { loadTopics } from './topics.js';
 function configure() {
   const loaded = loadConfig(process.env, 8080);
   return { ...loaded, topics: loadTopics(loaded), auth: createAuthenticator(loaded.config.auth.tokens, process.env) };
+}
+
+/**
+ * Declares the exchanges, retrying while the broker is unreachable (the gateway stays up and
+ * unready); a clash with what the broker has is fatal: exit 1 with one line.
+ */
+async function declareTopology(client: MqClient, topology: Topology, logger: Logger): Promise<void> {
+  for (;;) {
+    try {
+      await client.declare(topology);
+      logger.info({ exchanges: topology.exchanges }, 'topology declared');
+      return;
+    } catch (err) {
+      if (err instanceof MqError && err.code === 'TOPOLOGY_MISMATCH') {
+        process.stderr.write(`gateway: cannot declare the topology: ${err.message}\n`);
+        process.exit(1);
+      }
+      if (client.state === 'closed') return;
+      logger.warn({ err: (err as Error).message }, 'cannot declare the topology yet; retrying');
+      await setTimeout(1000);
+    }
+  }
 }
 
 function main(): void {
@@ -35,7 +58,6 @@ function main(): void {
     tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
     logger,
   });
-  client.on('error', (err) => logger.error({ err }, 'broker connection error'));
   const { confirmTimeoutMs, connectWaitMs, maxInFlight, batchMaxBytes, batchMaxMessages } = config.gateway;
   const publisher = client.createPublisher({ appId: 'mq-gateway', confirmTimeoutMs, connectWaitMs, maxInFlight });
   const metrics = createMetrics(() => client.state);
@@ -44,11 +66,8 @@ function main(): void {
 
   // Ready only once the exchanges are declared: until then /readyz reports "connecting".
   let declared = false;
-  const broker = { get state() { return declared ? client.state : 'connecting' as const; } };
-  client.declare(buildTopology(config, { withQueues: false })).then(
-    () => { declared = true; logger.info({ exchanges: [...new Set([...topics.values()].map((t) => t.exchange))] }, 'topology declared'); },
-    (err: unknown) => { logger.fatal({ err }, 'cannot declare the topology'); process.exit(1); },
-  );
+  const broker = { get state() { return declared ? client.state : ('connecting' as const); } };
+  void declareTopology(client, buildTopology(config, { withQueues: false }), logger).then(() => (declared = true));
 
   const app = createApp({ topics, auth, publish, broker, lifecycle, metrics, limits: { batchMaxBytes, batchMaxMessages }, logger, newMessageId: createMessageIdGenerator() });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
