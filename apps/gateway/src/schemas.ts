@@ -67,6 +67,7 @@ export const batchMessage = z
   .strictObject({
     data: z.unknown().refine((d) => d !== undefined, 'data is required').openapi({ description: 'The message body, published as application/json.' }),
     id: messageId.optional().openapi({ description: 'Becomes the message id; generated when absent.' }),
+    routingKey: routingKey.optional().openapi({ description: "This message's routing key, where the topic allows overrides." }),
     headers: z.record(headerName, headerValue).optional(),
   })
   .openapi('BatchMessage');

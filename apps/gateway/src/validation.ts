@@ -13,6 +13,7 @@ function codeFor(target: Target, issue: z.core.$ZodIssue): { status: 400 | 413; 
   if (issue.code === 'too_big' && issue.path.length === 1 && first === 'messages') return { status: 413, code: 'BATCH_TOO_LARGE' };
   if (issue.path.includes('headers')) return { status: 400, code: 'INVALID_HEADER' };
   if (issue.path.at(-1) === 'id') return { status: 400, code: 'INVALID_IDEMPOTENCY_KEY' };
+  if (issue.path.at(-1) === 'routingKey') return { status: 400, code: 'INVALID_ROUTING_KEY' };
   return { status: 400, code: 'INVALID_REQUEST' };
 }
 

@@ -48,6 +48,13 @@ describe('POST /v1/topics/{topic}/messages/batch', () => {
     expect(await res.json()).toMatchObject({ code: 'NOT_CONNECTED' });
   });
 
+  it('takes a routing key per message where the topic allows it', async () => {
+    const h = createHarness();
+    const res = await h.request('/v1/topics/events/messages/batch?routingKey=ev.default', postJson({ messages: [{ data: 1 }, { data: 2, routingKey: 'ev.two' }] }));
+    expect(res.status).toBe(202);
+    expect(h.publisher.published.map((m) => m.routingKey).sort()).toEqual(['ev.default', 'ev.two']);
+  });
+
   describe('rejects the whole batch, publishing nothing', () => {
     const tooMany = { messages: Array.from({ length: 6 }, () => ({ data: order() })) };
     const cases: Array<[string, unknown, number, string]> = [
@@ -60,6 +67,8 @@ describe('POST /v1/topics/{topic}/messages/batch', () => {
       ['a header value with a newline', { messages: [{ data: order(), headers: { a: 'b\r\nc' } }] }, 400, 'INVALID_HEADER'],
       ['an object header value', { messages: [{ data: order(), headers: { a: { b: 1 } } }] }, 400, 'INVALID_HEADER'],
       ['a bad id', { messages: [{ data: order(), id: '' }] }, 400, 'INVALID_IDEMPOTENCY_KEY'],
+      ['a routing key where the topic allows none', { messages: [{ data: order(), routingKey: 'a' }] }, 400, 'ROUTING_KEY_NOT_ALLOWED'],
+      ['a wildcard routing key', { messages: [{ data: order(), routingKey: 'a.*' }] }, 400, 'INVALID_ROUTING_KEY'],
       ['a repeated id', { messages: [{ data: order(), id: 'a' }, { data: order(), id: 'a' }] }, 400, 'DUPLICATE_MESSAGE_ID'],
       ['one schema violation', { messages: [{ data: order() }, { data: { orderId: 1 } }] }, 422, 'SCHEMA_VIOLATION'],
       ['one message over the topic limit', { messages: [{ data: { ...order(), pad: 'x'.repeat(1100) } }] }, 413, 'PAYLOAD_TOO_LARGE'],

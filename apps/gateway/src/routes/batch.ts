@@ -12,6 +12,7 @@ import { problemResponses } from './responses.js';
 interface BatchInput {
   data?: unknown;
   id?: string | undefined;
+  routingKey?: string | undefined;
   headers?: Record<string, string | number | boolean> | undefined;
 }
 
@@ -31,11 +32,12 @@ function prepare(topic: Topic, routingKey: string, inputs: BatchInput[], deps: A
     if (seen.has(id)) throw new ProblemError(400, 'DUPLICATE_MESSAGE_ID', `message ${index} repeats id "${id}"`);
     seen.add(id);
     checkSchema(topic, input.data, index);
+    const key = input.routingKey === undefined ? routingKey : chooseRoutingKey(topic, input.routingKey);
     const body = Buffer.from(JSON.stringify(input.data));
     if (body.length > topic.maxBytes) {
       throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', `message ${index} is larger than ${topic.maxBytes} bytes`);
     }
-    return { exchange: topic.exchange, routingKey, body, contentType: 'application/json', messageId: id, headers: { ...input.headers, ...trace } };
+    return { exchange: topic.exchange, routingKey: key, body, contentType: 'application/json', messageId: id, headers: { ...input.headers, ...trace } };
   });
 }
 
