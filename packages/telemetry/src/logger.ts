@@ -1,12 +1,13 @@
 import { trace } from '@opentelemetry/api';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * JSON-lines logger. Every line written inside an active span carries its `trace_id` and
- * `span_id`, so a log line about a message leads to its trace.
+ * `span_id`, so a log line about a message leads to its trace. Writes to stdout unless a
+ * `destination` is given (tests).
  */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name: service,
     level,
     base: { service },
@@ -19,7 +20,8 @@ export function createLogger(service: string, level: string): Logger {
       if (traceId === '00000000000000000000000000000000') return {};
       return { trace_id: traceId, span_id: spanId, trace_flags: traceFlags.toString(16).padStart(2, '0') };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** What identifies a message in log lines; absent fields are left out. */
