@@ -177,6 +177,9 @@ function createRabbitNode(layout: NodeLayout, startTimeoutMs: number): RabbitNod
       env: nodeEnv(layout),
       cwd: layout.dir,
       stdio: ['ignore', out, out],
+      // Its own process group: a Ctrl-C in the terminal must not stop the broker before the apps
+      // using it have drained (the owner stops it; orphans are reaped by the next start).
+      detached: true,
     });
     closeSync(out);
     child = proc;

@@ -1,0 +1,122 @@
+// `npm start`: brokers (reused or private), build, then the gateway, the consumer and the sample
+// app with examples/local/mq.yaml; prints a curl to try it. Ctrl-C stops everything in order:
+// gateway and consumer drain first, then the sample app, then any broker we started.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runApp, waitHealthy, type RunningApp } from './lib/app-runner.ts';
+import { freePort, isPortOpen } from './lib/free-port.ts';
+import { LOCAL_DIR } from './lib/rabbit-reaper.ts';
+import { buildAll } from './lib/run-command.ts';
+import { ensureRabbit, ensureRedis, type Service } from './lib/services.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const EXAMPLE_CONFIG = join(ROOT, 'examples', 'local', 'mq.yaml');
+const log = (line: string): void => console.log(`[start] ${line}`);
+
+const services: Service[] = [];
+const apps: RunningApp[] = [];
+let stopping: Promise<never> | undefined;
+
+/** Stops apps (gateway and consumer first, then the sample app), then our brokers; exits. */
+async function shutdown(code: number): Promise<never> {
+  log('stopping');
+  const [edge, rest] = [apps.filter((a) => a.name !== 'sample-app'), apps.filter((a) => a.name === 'sample-app')];
+  for (const group of [edge, rest]) {
+    const codes = await Promise.all(group.map(async (app) => `${app.name} exited with ${String(await app.stop())}`));
+    codes.forEach((line) => log(line));
+  }
+  for (const service of services.reverse()) {
+    if (service.started) log(`stopping the private broker at ${service.url}`);
+    await service.stop().catch((error: unknown) => log(`could not stop ${service.url}: ${String(error)}`));
+  }
+  process.exit(code);
+}
+
+function requestShutdown(code: number): void {
+  // npm forwards Ctrl-C to us as well, so a second signal is normal: stop once.
+  stopping ??= shutdown(code);
+}
+process.on('SIGINT', () => requestShutdown(0));
+process.on('SIGTERM', () => requestShutdown(0));
+
+/** The preferred port when free, else a free one (another stack may run on this machine). */
+async function pickPort(envName: string, preferred: number): Promise<number> {
+  const wanted = Number(process.env[envName] ?? preferred);
+  if (!(await isPortOpen(wanted))) return wanted;
+  const port = await freePort();
+  log(`port ${wanted} is taken; using ${port} (set ${envName} to choose)`);
+  return port;
+}
+
+/** The example config, pointed at the sample app's actual port when it is not 3000. */
+function configFor(samplePort: number): string {
+  if (process.env.MQ_CONFIG) return resolve(process.env.MQ_CONFIG);
+  if (samplePort === 3000) return EXAMPLE_CONFIG;
+  const dir = join(LOCAL_DIR, 'start');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'mq.yaml');
+  writeFileSync(path, readFileSync(EXAMPLE_CONFIG, 'utf8').replaceAll('127.0.0.1:3000', `127.0.0.1:${samplePort}`));
+  return path;
+}
+
+function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string): void {
+  const relative = configPath.startsWith(ROOT) ? configPath.slice(ROOT.length + 1) : configPath;
+  console.log(`
+  The local stack is up (config: ${relative}).
+    gateway     ${gateway.url}   (docs: ${gateway.url}/docs)
+    consumer    ${apps.find((a) => a.name === 'consumer')?.url ?? ''}   (health and admin API)
+    sample app  ${sample.url}   (receives the deliveries)
+
+  Publish a message:
+    curl -i -X POST ${gateway.url}/v1/topics/orders/messages -H 'content-type: application/json' -d '{"orderId": 42, "total": 9.99}'
+
+  See where it arrived (the sample app's received list; "ce-id" is the id the gateway answered):
+    curl -s ${sample.url}/received
+
+  Ctrl-C stops everything.
+`);
+}
+
+async function main(): Promise<void> {
+  const rabbit = await ensureRabbit(log);
+  services.push(rabbit);
+  const redis = await ensureRedis(log);
+  services.push(redis);
+  log('building');
+  await buildAll();
+  const samplePort = await pickPort('SAMPLE_APP_PORT', 3000);
+  const configPath = configFor(samplePort);
+  const env = (port: number): NodeJS.ProcessEnv => ({
+    ...process.env,
+    AMQP_URL: rabbit.url,
+    REDIS_URL: redis.url,
+    MQ_CONFIG: configPath,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+  });
+  const sample = runApp(ROOT, 'sample-app', samplePort, env(samplePort), 0);
+  apps.push(sample);
+  await waitHealthy(sample, '/livez');
+  const gatewayPort = await pickPort('GATEWAY_PORT', 8080);
+  const consumerPort = await pickPort('CONSUMER_PORT', 8081);
+  const gateway = runApp(ROOT, 'gateway', gatewayPort, env(gatewayPort), 1);
+  const consumer = runApp(ROOT, 'consumer', consumerPort, env(consumerPort), 2);
+  apps.push(gateway, consumer);
+  for (const app of apps) {
+    void app.exited.then((code) => {
+      if (stopping) return;
+      log(`${app.name} exited unexpectedly with ${String(code)}`);
+      requestShutdown(1);
+    });
+  }
+  await Promise.all([waitHealthy(gateway, '/readyz'), waitHealthy(consumer, '/readyz')]);
+  printTryIt(gateway, sample, configPath);
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${(error as Error).message}`);
+  requestShutdown(1);
+}
