@@ -5,4 +5,6 @@
 export { MqError, RetryLaterError, UnrecoverableError, type MqErrorCode } from './errors.js';
 export type * from './types.js';
 export { MqClient } from './client.js';
-export { MemoryDedupStore, RedisDedupStore } from './dedup.js';
+export { MemoryDedupStore, type MemoryDedupStoreOptions } from './dedup.js';
+export { RedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup-store.js';
+export { MQ_HEADERS } from './headers.js';

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { Connection, type Channel, type ConnectionOptions as RabbitOptions } from 'rabbitmq-client';
+import { RAW_ENCODING } from './headers.js';
+import type { NormalizedConnectionOptions } from './options.js';
+import type { ConnectionState, MqLogger, TlsFiles } from './types.js';
+
+/** How long rabbitmq-client's `acquire()` waits for a connection before failing. */
+const ACQUIRE_TIMEOUT_MS = 20_000;
+
+/** Internals of rabbitmq-client we rely on, typed in one place. */
+interface ConnectionInternals {
+  _state: { readyState: number };
+}
+interface ChannelInternals {
+  _onHeader(frame: { fields: { contentType?: string; contentEncoding?: string } }): void;
+}
+const OPEN = 1;
+
+/** True while the socket is up (blocked or not). */
+export function isSocketOpen(conn: Connection): boolean {
+  return (conn as unknown as ConnectionInternals)._state.readyState === OPEN;
+}
+
+function readTls(files: TlsFiles | undefined): RabbitOptions['tls'] {
+  const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+  return { ca: read(files?.caFile), cert: read(files?.certFile), key: read(files?.keyFile) };
+}
+
+/** Maps our options onto rabbitmq-client's: one credential set, every URL's host tried in turn. */
+export function toRabbitOptions(options: NormalizedConnectionOptions): RabbitOptions {
+  const [first] = options.urls as [string, ...string[]];
+  const tls = new URL(first).protocol === 'amqps:';
+  const hosts = options.urls.map((url) => {
+    const { hostname, port } = new URL(url);
+    return `${hostname}:${port || (tls ? 5671 : 5672)}`;
+  });
+  return {
+    url: first,
+    hosts,
+    connectionName: options.connectionName,
+    heartbeat: options.heartbeatSeconds,
+    retryLow: options.reconnectInitialDelayMs,
+    retryHigh: options.reconnectMaxDelayMs,
+    acquireTimeout: ACQUIRE_TIMEOUT_MS,
+    ...(tls ? { tls: readTls(options.tls) } : {}),
+  };
+}
+
+/**
+ * rabbitmq-client decodes `application/json` and `text/plain` bodies; we need the exact bytes
+ * (to hand them on and to republish them unchanged), so every channel of our connection gets a
+ * marker encoding that switches the decoding off. `contentEncodingOf()` hides the marker again.
+ */
+function keepRawBodies(channel: Channel): Channel {
+  const internals = channel as unknown as ChannelInternals;
+  const onHeader = internals._onHeader.bind(channel);
+  internals._onHeader = (frame) => {
+    const fields = frame.fields;
+    if (!fields.contentEncoding && (fields.contentType === 'application/json' || fields.contentType === 'text/plain')) {
+      fields.contentEncoding = RAW_ENCODING;
+    }
+    onHeader(frame);
+  };
+  return channel;
+}
+
+/** Opens the (auto-reconnecting) connection; all its channels deliver raw bodies. */
+export function openConnection(options: NormalizedConnectionOptions): Connection {
+  const conn = new Connection(toRabbitOptions(options));
+  const acquire = conn.acquire.bind(conn);
+  conn.acquire = async (opt) => keepRawBodies(await acquire(opt));
+  return conn;
+}
+
+/** Holds the observable connection state; logs and reports each change exactly once. */
+export class ConnectionStateTracker {
+  #state: ConnectionState = 'connecting';
+
+  constructor(
+    private readonly logger: MqLogger,
+    private readonly onChange: (state: ConnectionState, previous: ConnectionState) => void,
+  ) {}
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  set(next: ConnectionState, detail: object = {}): void {
+    const previous = this.#state;
+    if (next === previous || previous === 'closed') return;
+    this.#state = next;
+    const level = next === 'ready' || next === 'closed' ? 'info' : 'warn';
+    this.logger[level]({ state: next, previous, ...detail }, `amqp connection ${next}`);
+    this.onChange(next, previous);
+  }
+}

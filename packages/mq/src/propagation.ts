@@ -1,0 +1,90 @@
+import {
+  context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+  type Attributes, type Link, type Span,
+} from '@opentelemetry/api';
+import { ATTR, exchangeLabel, SYSTEM_RABBITMQ } from './attributes.js';
+import { MqError } from './errors.js';
+
+const tracer = () => trace.getTracer('@mq/mq');
+
+export interface PublishSpanInfo {
+  exchange: string;
+  routingKey: string;
+  messageId: string;
+  bodySize: number;
+}
+
+export interface ProcessSpanInfo {
+  queue: string;
+  routingKey: string;
+  messageId: string | undefined;
+  correlationId: string | undefined;
+  bodySize: number;
+  deliveryTag: number;
+  attempt: number;
+}
+
+/** Marks a span failed with `error.type` (the MqError code or the error's class name). */
+export function recordFailure(span: Span, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  span.recordException(err);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  span.setAttribute(ATTR.errorType, err instanceof MqError ? err.code : err.name);
+}
+
+/**
+ * Runs `publish` inside a PRODUCER span `publish <exchange>` and injects that span's context
+ * (`traceparent`, `tracestate`, `baggage`, per the registered propagators) into `headers`.
+ */
+export async function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
+  const attributes: Attributes = {
+    [ATTR.system]: SYSTEM_RABBITMQ,
+    [ATTR.operationType]: 'send',
+    [ATTR.operationName]: 'publish',
+    [ATTR.destinationName]: exchangeLabel(info.exchange),
+    [ATTR.routingKey]: info.routingKey,
+    [ATTR.messageId]: info.messageId,
+    [ATTR.bodySize]: info.bodySize,
+  };
+  const name = `publish ${exchangeLabel(info.exchange)}`;
+  return tracer().startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    propagation.inject(context.active(), headers);
+    try {
+      return await publish();
+    } catch (error) {
+      recordFailure(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * Runs `process` inside a CONSUMER span `process <queue>`: a child of the context extracted from
+ * the message headers, plus a link to it (the conventions' way to tie a consumer to its producer).
+ * Everything the handler starts (e.g. its HTTP client span) nests under this span.
+ */
+export async function traceProcess<T>(info: ProcessSpanInfo, headers: Record<string, unknown>, process: (span: Span) => Promise<T>): Promise<T> {
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const producer = trace.getSpanContext(parent);
+  const links: Link[] = producer ? [{ context: producer }] : [];
+  const attributes: Attributes = {
+    [ATTR.system]: SYSTEM_RABBITMQ,
+    [ATTR.operationType]: 'process',
+    [ATTR.operationName]: 'process',
+    [ATTR.destinationName]: info.queue,
+    [ATTR.routingKey]: info.routingKey,
+    [ATTR.bodySize]: info.bodySize,
+    [ATTR.deliveryTag]: info.deliveryTag,
+    [ATTR.attempt]: info.attempt,
+    ...(info.messageId ? { [ATTR.messageId]: info.messageId } : {}),
+    ...(info.correlationId ? { [ATTR.conversationId]: info.correlationId } : {}),
+  };
+  const span = tracer().startSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => process(span));
+  } finally {
+    span.end();
+  }
+}
