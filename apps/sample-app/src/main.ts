@@ -4,6 +4,10 @@ import { createSampleApp } from './app.js';
 // A demo and test app that receives the consumer's deliveries. PORT (default 3000), HOST
 // (default 127.0.0.1), SAMPLE_QUIET=1 to stop the per-delivery log line (benchmarks).
 const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`config error: environment: PORT: not a port number: ${process.env.PORT}`);
+  process.exit(1);
+}
 const hostname = process.env.HOST ?? '127.0.0.1';
 const quiet = process.env.SAMPLE_QUIET === '1';
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { cloudEventHeaders, encodeHeaderValue } from './cloudevents.js';
+import { testMessage } from './test-message.js';
+
+describe('CloudEvents headers', () => {
+  it('fills the required attributes from a message without any project header', () => {
+    const now = new Date('2026-02-02T00:00:00Z');
+    const headers = cloudEventHeaders(
+      testMessage({ messageId: undefined, timestamp: undefined, contentType: undefined, routingKey: '', exchange: '' }),
+      '/queues/q',
+      {},
+      now,
+    );
+    expect(headers['ce-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(headers).toMatchObject({
+      'ce-specversion': '1.0',
+      'ce-type': 'amqp.message',
+      'ce-source': '/queues/q',
+      'ce-time': '2026-02-02T00:00:00.000Z',
+      'content-type': 'application/octet-stream',
+      'x-delivery-attempt': '1',
+    });
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('prefers the delivery span context, then the message trace context', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const fromMessage = cloudEventHeaders(testMessage({ headers: { traceparent, tracestate: 'a=1', baggage: Buffer.from('k=v') } }), 's');
+    expect(fromMessage).toMatchObject({ traceparent, tracestate: 'a=1', baggage: 'k=v' });
+    const injected = { traceparent: '00-11111111111111111111111111111111-2222222222222222-01' };
+    expect(cloudEventHeaders(testMessage({ headers: { traceparent } }), 's', injected).traceparent).toBe(injected.traceparent);
+    expect(cloudEventHeaders(testMessage({ headers: { traceparent: 'garbage' } }), 's').traceparent).not.toBe('garbage');
+  });
+
+  it('percent-encodes what HTTP headers cannot carry', () => {
+    expect(encodeHeaderValue('order.created')).toBe('order.created');
+    expect(encodeHeaderValue('a b"%é')).toBe('a%20b%22%25%C3%A9');
+  });
+});

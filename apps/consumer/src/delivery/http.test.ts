@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RetryLaterError, UnrecoverableError } from '@mq/mq';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpDelivery, createHttpProbe } from './http.js';
+import { testMessage } from './test-message.js';
+import { DeliveryError } from './types.js';
+
+interface Received {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+const dispatcher = new Agent({ keepAliveTimeout: 1000 });
+const received: Received[] = [];
+/** How the test app answers; each test sets its own. */
+let respond: (req: IncomingMessage, res: ServerResponse) => void;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      respond(req, res);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  server.close();
+  await dispatcher.close();
+});
+beforeEach(() => {
+  received.length = 0;
+  respond = (_req, res) => res.writeHead(204).end();
+});
+
+const answer = (status: number, headers: Record<string, string> = {}, body = '') => {
+  respond = (_req, res) => res.writeHead(status, headers).end(body);
+};
+
+const deliveryTo = (path: string, timeoutMs = 2000) =>
+  createHttpDelivery({ url: `${base}${path}`, timeoutMs, dispatcher, source: () => '/topics/orders', maxRetryAfterMs: 10_000 });
+
+describe('HTTP delivery', () => {
+  it('POSTs a CloudEvents binary-mode request and resolves on 2xx', async () => {
+    await deliveryTo('/orders')(testMessage({ attempt: 2, headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }));
+    const [got] = received;
+    expect(got).toMatchObject({ method: 'POST', path: '/orders', body: '{"n":1}' });
+    expect(got!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': 'm-1',
+      'ce-type': 'order.created',
+      'ce-source': '/topics/orders',
+      'ce-time': '2026-01-01T00:00:00.000Z',
+      'x-delivery-attempt': '2',
+    });
+    expect(got!.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  });
+
+  it('retries 5xx, 408 and 429 and honours Retry-After up to the cap', async () => {
+    answer(503);
+    const plain = await deliveryTo('/x')(testMessage()).catch((e: unknown) => e);
+    expect(plain).toBeInstanceOf(DeliveryError);
+    expect(plain).toMatchObject({ errorType: '503' });
+    answer(429, { 'retry-after': '3' });
+    const later = await deliveryTo('/x')(testMessage()).catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(RetryLaterError);
+    expect((later as RetryLaterError).delayMs).toBe(3000);
+    answer(408, { 'retry-after': '3600' });
+    expect(((await deliveryTo('/x')(testMessage()).catch((e: unknown) => e)) as RetryLaterError).delayMs).toBe(10_000);
+  });
+
+  it('parks other 4xx at once with the status and the start of the body as the reason', async () => {
+    answer(422, { 'content-type': 'application/json', 'retry-after': '1' }, `{"error": "amount\n missing"}${'x'.repeat(5000)}`);
+    const parked = await deliveryTo('/x')(testMessage()).catch((e: unknown) => e);
+    expect(parked).toBeInstanceOf(UnrecoverableError);
+    expect((parked as Error).message).toMatch(/^HTTP 422: \{"error": "amount missing"\}x+$/);
+    expect((parked as Error).message.length).toBeLessThan(250);
+    answer(404);
+    await expect(deliveryTo('/x')(testMessage())).rejects.toThrow(new UnrecoverableError('HTTP 404'));
+  });
+
+  it('retries a timeout, a refused connection and a reset connection', async () => {
+    respond = (_req, res) => setTimeout(() => res.writeHead(200).end(), 1000);
+    await expect(deliveryTo('/slow', 100)(testMessage())).rejects.toMatchObject({ errorType: 'timeout' });
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const port = (closed.address() as AddressInfo).port;
+    closed.close();
+    const refused = createHttpDelivery({ url: `http://127.0.0.1:${port}/`, timeoutMs: 2000, dispatcher, source: () => 's', maxRetryAfterMs: 1 });
+    await expect(refused(testMessage())).rejects.toMatchObject({ errorType: 'refused' });
+    respond = (req) => req.socket.destroy();
+    await expect(deliveryTo('/reset')(testMessage())).rejects.toMatchObject({ errorType: 'reset' });
+  });
+
+  it('probes with HEAD: a live app is healthy even with 404, a 503 or no answer is not', async () => {
+    answer(404);
+    expect(await createHttpProbe(`${base}/orders`, 1000, dispatcher)()).toBe(true);
+    expect(received.at(-1)?.method).toBe('HEAD');
+    answer(503);
+    expect(await createHttpProbe(`${base}/orders`, 1000, dispatcher)()).toBe(false);
+    expect(await createHttpProbe('http://127.0.0.1:1/', 1000, dispatcher)()).toBe(false);
+  });
+});

@@ -1,0 +1,119 @@
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
+import { UnrecoverableError, type Consumer, type ConsumerOptions, type MessageHandler, type OutcomeEvent } from '@mq/mq';
+import { createLogger } from '@mq/telemetry';
+import { describe, expect, it, vi } from 'vitest';
+import { testMessage } from './delivery/test-message.js';
+import { createWorker, type WorkerSubscription } from './worker.js';
+
+const logger = createLogger('test', 'silent', new Writable({ write: (_c, _e, cb) => cb() }));
+
+/** Stands in for an `@mq/mq` consumer: the test calls the handler as deliveries would. */
+class FakeConsumer extends EventEmitter implements Consumer {
+  paused = false;
+  inFlight = 0;
+  closedWith: number | undefined;
+  constructor(
+    readonly options: ConsumerOptions,
+    readonly handler: MessageHandler,
+  ) {
+    super();
+  }
+  pause() {
+    this.paused = true;
+    return Promise.resolve();
+  }
+  resume() {
+    this.paused = false;
+    return Promise.resolve();
+  }
+  close(timeoutMs?: number) {
+    this.closedWith = timeoutMs;
+    return Promise.resolve();
+  }
+}
+
+function setup(overrides: Partial<WorkerSubscription> = {}) {
+  const consumers: FakeConsumer[] = [];
+  const client = {
+    createConsumer: (options: ConsumerOptions, handler: MessageHandler) => {
+      const consumer = new FakeConsumer(options, handler);
+      consumers.push(consumer);
+      return consumer;
+    },
+  };
+  const sub: WorkerSubscription = {
+    name: 'billing',
+    queue: 'billing.orders',
+    prefetch: 8,
+    concurrency: 4,
+    dedupWindowMs: 0,
+    deliver: vi.fn(() => Promise.resolve()),
+    probe: vi.fn(() => Promise.resolve(true)),
+    circuit: { failureThreshold: 2, openMs: 10, maxOpenMs: 10 },
+    ...overrides,
+  };
+  const outcomes: Array<[string, OutcomeEvent]> = [];
+  const worker = createWorker({ client, subscriptions: [sub], logger, onOutcome: (name, event) => outcomes.push([name, event]) });
+  return { worker, consumers, sub, outcomes };
+}
+
+describe('worker', () => {
+  it('starts one consumer per subscription with its prefetch and concurrency, and delivers', async () => {
+    const { worker, consumers, sub } = setup();
+    expect(worker.started).toBe(false);
+    worker.start();
+    expect(worker.started).toBe(true);
+    expect(consumers[0]!.options).toEqual({ queue: 'billing.orders', prefetch: 8, concurrency: 4 });
+    await consumers[0]!.handler(testMessage());
+    expect(sub.deliver).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes a dedup store only when the subscription has a window', () => {
+    const store = { has: () => Promise.resolve(false), remember: () => Promise.resolve() };
+    const consumers: ConsumerOptions[] = [];
+    const client = { createConsumer: (options: ConsumerOptions, handler: MessageHandler) => (consumers.push(options), new FakeConsumer(options, handler)) };
+    const base = setup().sub;
+    createWorker({ client, dedup: store, logger, subscriptions: [base, { ...base, name: 'b', dedupWindowMs: 5000 }] }).start();
+    expect(consumers[0]!.dedup).toBeUndefined();
+    expect(consumers[1]!.dedup).toEqual({ store, windowMs: 5000 });
+  });
+
+  it('pauses on an open circuit, probes, and resumes; parked deliveries do not count', async () => {
+    const deliver = vi.fn<WorkerSubscription['deliver']>(() => Promise.reject(new UnrecoverableError('bad request')));
+    const { worker, consumers } = setup({ deliver });
+    worker.start();
+    const consumer = consumers[0]!;
+    for (let i = 0; i < 5; i++) await expect(consumer.handler(testMessage())).rejects.toThrow(UnrecoverableError);
+    expect(worker.status()[0]!.circuit).toBe('closed');
+    deliver.mockRejectedValue(new Error('HTTP 503'));
+    await expect(consumer.handler(testMessage())).rejects.toThrow('HTTP 503');
+    await expect(consumer.handler(testMessage())).rejects.toThrow('HTTP 503');
+    expect(worker.status()[0]).toMatchObject({ circuit: 'open', paused: true });
+    await vi.waitFor(() => expect(worker.status()[0]).toMatchObject({ circuit: 'closed', paused: false }));
+    await worker.close(1000);
+  });
+
+  it('does not resume a consumer after close, and closes consumers with the drain budget', async () => {
+    vi.useFakeTimers();
+    const { worker, consumers } = setup({ deliver: () => Promise.reject(new Error('down')) });
+    worker.start();
+    const consumer = consumers[0]!;
+    await consumer.handler(testMessage()).catch(() => undefined);
+    await consumer.handler(testMessage()).catch(() => undefined);
+    expect(consumer.paused).toBe(true);
+    await worker.close(1234);
+    expect(consumer.closedWith).toBe(1234);
+    await vi.advanceTimersByTimeAsync(100); // well past openMs: a stopped breaker must not probe
+    expect(consumer.paused).toBe(true);
+    vi.useRealTimers();
+  });
+
+  it('forwards outcome events with the subscription name', () => {
+    const { worker, consumers, outcomes } = setup();
+    worker.start();
+    const event: OutcomeEvent = { queue: 'billing.orders', outcome: 'done', message: testMessage(), durationMs: 3 };
+    consumers[0]!.emit('outcome', event);
+    expect(outcomes).toEqual([['billing', event]]);
+  });
+});
