@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { httpServerSpan } from '@mq/telemetry';
 import { createErrorHandler, notFound } from './errors.js';
 import { registerBatchRoute } from './routes/batch.js';
 import type { AppDeps, GatewayEnv } from './routes/context.js';
@@ -14,6 +15,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(deps.logger));
   app.notFound(notFound);
+  // First: the SERVER span (continuing an incoming traceparent) must enclose the publish.
+  app.use('*', httpServerSpan());
   app.use('*', async (c, next) => {
     await next();
     // While draining, ask clients not to reuse the connection so the server can close.

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig } from '@mq/config';
 import { MqClient, MqError, type Topology } from '@mq/mq';
-import { createLogger, type Logger } from '@mq/telemetry';
+import { createLogger, startTelemetry, type Logger, type Telemetry } from '@mq/telemetry';
 import { setTimeout } from 'node:timers/promises';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
@@ -38,7 +38,7 @@ async function declareTopology(client: MqClient, topology: Topology, logger: Log
   }
 }
 
-function main(): void {
+function main(telemetry: Telemetry): void {
   let settings: ReturnType<typeof configure>;
   try {
     settings = configure();
@@ -79,10 +79,11 @@ function main(): void {
     server,
     lifecycle,
     idle: () => publish.idle(),
-    closeBroker: async () => { await publisher.close(); await client.close(); },
+    closeBroker: async () => { await publisher.close(); await client.close(); await telemetry.shutdown(); },
     timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logger,
   });
 }
 
-main();
+// Tracing first, so every span the app starts reaches the exporter; off unless OTEL_* ask for it.
+main(await startTelemetry({ serviceName: 'mq-gateway' }));

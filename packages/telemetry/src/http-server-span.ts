@@ -39,13 +39,19 @@ function setRequestAttributes(span: Span, c: Context, route: string | undefined)
   if (userAgent) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, userAgent);
 }
 
+/** An MqError-style `code` when the error has one (`BLOCKED`), else its class name. */
+function errorTypeOf(error: unknown, status: number): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : String(status);
+}
+
 function setResponseAttributes(span: Span, status: number, error: unknown): void {
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  // HTTP server semconv: only 5xx marks a SERVER span as failed; 4xx is the client's fault.
-  if (status >= 500 || error) {
-    span.setAttribute(ATTR_ERROR_TYPE, error instanceof Error ? error.name : String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  // HTTP server semconv: only 5xx marks a SERVER span as failed; a 4xx is the client's fault.
+  if (status < 500) return;
+  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error, status));
+  span.setStatus({ code: SpanStatusCode.ERROR });
   if (error instanceof Error) span.recordException(error);
 }
 

@@ -39,6 +39,10 @@ function createTestApp(): { app: Hono; clientHeaders: Record<string, string>[] }
   app.get('/boom', () => {
     throw new Error('boom');
   });
+  app.get('/blocked', () => {
+    throw Object.assign(new Error('broker blocked'), { code: 'BLOCKED' });
+  });
+  app.get('/bad', (c) => c.json({ code: 'malformed' }, 400));
   return { app, clientHeaders };
 }
 
@@ -97,6 +101,17 @@ describe('httpServerSpan + startHttpClientSpan', () => {
     expect(server?.name).toBe('GET /boom');
     expect(server?.statusCode).toBe(SpanStatusCode.ERROR);
     expect(server?.attributes['error.type']).toBe('Error');
+  });
+
+  it('uses an error code as error.type, and leaves a 4xx unmarked', async () => {
+    const { app } = createTestApp();
+    await app.request('/blocked');
+    await app.request('/bad');
+    const [blocked, bad] = await finishedSpans();
+    expect(blocked?.attributes['error.type']).toBe('BLOCKED');
+    expect(bad?.attributes).toMatchObject({ 'http.response.status_code': 400 });
+    expect(bad?.attributes).not.toHaveProperty('error.type');
+    expect(bad?.statusCode).toBe(SpanStatusCode.UNSET);
   });
 
   it('names an unmatched request by its method only', async () => {
