@@ -36,6 +36,13 @@ describe('sample app', () => {
     expect((await app.request('/x', post('/x', '1'))).status).toBe(200);
   });
 
+  it('matches rules by ce-id', async () => {
+    const { app, behaviour } = createSampleApp();
+    behaviour.add({ ceId: 'poison', status: 422 });
+    expect((await app.request('/x', post('/x', '1', { 'ce-id': 'poison' }))).status).toBe(422);
+    expect((await app.request('/x', post('/x', '1', { 'ce-id': 'fine' }))).status).toBe(200);
+  });
+
   it('rejects a malformed control rule', async () => {
     const { app } = createSampleApp();
     const res = await app.request('/control', { method: 'POST', body: '{"status":"nope"}' });

@@ -55,7 +55,7 @@ async function deliver(
   log: ((line: string) => void) | undefined,
 ): Promise<Response> {
   const body = Buffer.from(await c.req.arrayBuffer());
-  const answer = behaviour.answer(c.req.path);
+  const answer = behaviour.answer(c.req.path, c.req.header('ce-id'));
   const contentType = c.req.header('content-type');
   received.record({
     path: c.req.path,

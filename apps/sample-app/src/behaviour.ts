@@ -6,6 +6,8 @@
 export interface ResponseRule {
   /** Exact request path this rule applies to; absent = every path. */
   path?: string;
+  /** Only deliveries with this `ce-id` (the message id); absent = any. */
+  ceId?: string;
   /** Status to answer. @default 200 */
   status?: number;
   /** `Retry-After` header value to send (seconds, or an HTTP date). */
@@ -30,7 +32,7 @@ export interface Behaviour {
   clear(): void;
   list(): ResponseRule[];
   /** Picks the answer for one request and uses up one of its rule's uses. */
-  answer(path: string): Answer;
+  answer(path: string, ceId?: string): Answer;
 }
 
 export function createBehaviour(): Behaviour {
@@ -41,8 +43,10 @@ export function createBehaviour(): Behaviour {
       rules = [];
     },
     list: () => rules.map((r) => ({ ...r })),
-    answer(path) {
-      const rule = rules.find((r) => (r.path === undefined || r.path === path) && (r.count ?? 1) > 0);
+    answer(path, ceId) {
+      const matches = (r: ResponseRule) =>
+        (r.path === undefined || r.path === path) && (r.ceId === undefined || r.ceId === ceId) && (r.count ?? 1) > 0;
+      const rule = rules.find(matches);
       if (!rule) return { status: 200, delayMs: 0, reset: false };
       if (rule.count !== undefined) rule.count -= 1;
       rules = rules.filter((r) => r.count === undefined || r.count > 0);
@@ -66,6 +70,7 @@ export function parseRule(input: unknown): ResponseRule | string {
   }
   if (r.status !== undefined && ((r.status as number) < 100 || (r.status as number) > 599)) return 'status must be 100..599';
   if (r.path !== undefined && typeof r.path !== 'string') return 'path must be a string';
+  if (r.ceId !== undefined && typeof r.ceId !== 'string') return 'ceId must be a string';
   if (r.reset !== undefined && typeof r.reset !== 'boolean') return 'reset must be a boolean';
   if (r.retryAfter !== undefined && typeof r.retryAfter !== 'string' && typeof r.retryAfter !== 'number') {
     return 'retryAfter must be a string or number';
