@@ -36,10 +36,9 @@ export type RetryDecision =
 export function decideRetry(policy: RetryPolicy, failedAttempt: number, error: Error): RetryDecision {
   if (error instanceof UnrecoverableError) return { kind: 'park', reason: 'unrecoverable' };
   if (failedAttempt >= policy.maxAttempts) return { kind: 'park', reason: 'exhausted' };
-  const backoff = backoffDelay(policy, failedAttempt);
-  if (!(error instanceof RetryLaterError)) return { kind: 'retry', delayMs: backoff };
-  const wanted = Math.min(Math.max(error.delayMs, backoff), policy.maxDelayMs);
-  const tiers = delayTiers(policy);
-  const tier = tiers.find((t) => t >= wanted) ?? policy.maxDelayMs;
+  if (!(error instanceof RetryLaterError)) return { kind: 'retry', delayMs: backoffDelay(policy, failedAttempt) };
+  // The handler's delay replaces the backoff: the shortest tier that waits at least that long.
+  const wanted = Math.min(error.delayMs, policy.maxDelayMs);
+  const tier = delayTiers(policy).find((t) => t >= wanted) ?? policy.maxDelayMs;
   return { kind: 'retry', delayMs: tier };
 }
