@@ -28,6 +28,7 @@ export type ProblemCode =
   | 'TOPIC_FORBIDDEN'
   | 'RATE_LIMITED'
   | 'BATCH_FAILED'
+  | 'DRAINING'
   | 'INTERNAL'
   | MqErrorCode;
 

@@ -29,11 +29,15 @@ function identify(deps: AppDeps): Guard {
 }
 
 /**
- * Refuses at once, before reading the body, when the broker is blocked or gone or too many
- * publishes are in progress: memory stays flat under a flood. Holds a slot until the answer.
+ * Refuses at once, before reading the body, when draining, when the broker is blocked or gone, or
+ * when too many publishes are in progress: memory stays flat under a flood. Holds a slot until
+ * the answer, so a drain waits for exactly the publishes it let in.
  */
 function admit(deps: AppDeps): Guard {
   return async (_c, next) => {
+    if (deps.lifecycle.draining) {
+      throw new ProblemError(503, 'DRAINING', 'the gateway is shutting down; retry on another instance', { retryAfterSeconds: 1 });
+    }
     const state = deps.broker.state;
     if (state === 'blocked') throw new MqError('BLOCKED', 'the broker is blocking publishers');
     if (state === 'closed') throw new MqError('NOT_CONNECTED', 'the broker connection is closed');

@@ -127,6 +127,16 @@ describe('POST /v1/topics/{topic}/messages', () => {
       expect(h.publisher.published).toHaveLength(0);
     });
 
+    it('refuses new publishes with DRAINING after SIGTERM', async () => {
+      const h = createHarness();
+      h.deps.lifecycle.draining = true;
+      const res = await h.request('/v1/topics/events/messages', { method: 'POST', body: 'x' });
+      await expectProblem(res, 503, 'DRAINING');
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(res.headers.get('connection')).toBe('close');
+      expect(h.publisher.published).toHaveLength(0);
+    });
+
     it('answers PUBLISH_TIMEOUT when the publisher never answers', async () => {
       const h = createHarness();
       h.publisher.answer = () => new Promise(() => undefined);
