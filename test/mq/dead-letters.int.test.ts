@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { UnrecoverableError, type IncomingMessage } from '@mq/mq';
+import { createClient, deleteTopology, rawConnection, simpleTopology } from './helpers/broker.ts';
+
+const raw = rawConnection();
+const client = createClient();
+const publisher = client.createPublisher();
+const made: Array<ReturnType<typeof simpleTopology>> = [];
+afterAll(async () => {
+  await client.close();
+  for (const topology of made) await deleteTopology(raw, topology);
+  await raw.close();
+});
+
+/** Declares a queue whose consumer parks everything not marked `ok`, and parks `count` messages. */
+async function parkedQueue(count: number) {
+  const topology = simpleTopology();
+  made.push(topology);
+  await client.declare(topology);
+  const handled: IncomingMessage[] = [];
+  const consumer = client.createConsumer({ queue: topology.queue }, (m) => {
+    handled.push(m);
+    return m.headers.ok ? Promise.resolve() : Promise.reject(new UnrecoverableError(`bad ${m.body.toString()}`));
+  });
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const { messageId } = await publisher.publish({ exchange: topology.exchange, routingKey: `k.${n}`, body: `m${n}`, headers: { traceparent: `00-${'1'.repeat(31)}${n}-${'2'.repeat(16)}-01` } });
+    ids.push(messageId);
+  }
+  await expect.poll(() => client.queueStats(`${topology.queue}.dlq`), { timeout: 10_000 }).toMatchObject({ messageCount: count });
+  return { ...topology, ids, handled, consumer };
+}
+
+describe('dead letters', () => {
+  it('lists parked messages oldest first, as often as asked, without losing any', async () => {
+    const { queue, ids, consumer } = await parkedQueue(3);
+    await consumer.close();
+    const admin = client.deadLetters();
+    for (let round = 0; round < 25; round++) {
+      const listed = await admin.list(queue);
+      expect(listed.map((p) => p.id)).toEqual(ids);
+    }
+    const [first] = await admin.list(queue, 1);
+    expect(first).toMatchObject({ attempts: 1, lastError: 'UnrecoverableError: bad m0', originalRoutingKey: 'k.0' });
+    expect(first!.headers['x-mq-parked-reason']).toBe('unrecoverable');
+    expect((await client.queueStats(`${queue}.dlq`)).messageCount).toBe(3);
+  });
+
+  it('replays chosen ids to the work queue with the attempt reset and the trace kept', async () => {
+    const { queue, ids, handled } = await parkedQueue(3);
+    handled.length = 0;
+    const { replayed } = await client.deadLetters().replay(queue, [ids[1]!]);
+    expect(replayed).toBe(1);
+    await vi.waitFor(() => expect(handled).toHaveLength(1), { timeout: 10_000 });
+    expect(handled[0]).toMatchObject({ messageId: ids[1], attempt: 1, routingKey: 'k.1' });
+    expect(handled[0]!.headers.traceparent).toBe(`00-${'1'.repeat(31)}1-${'2'.repeat(16)}-01`);
+    // parked again (still bad): the other two stayed where they were
+    await expect.poll(() => client.queueStats(`${queue}.dlq`), { timeout: 10_000 }).toMatchObject({ messageCount: 3 });
+    const again = (await client.deadLetters().list(queue)).find((p) => p.id === ids[1]);
+    expect(again?.headers['x-mq-replay-count']).toBe(1);
+  });
+
+  it('replays all, and purges', async () => {
+    const { queue, ids, handled, consumer } = await parkedQueue(2);
+    await consumer.close();
+    expect(await client.deadLetters().replay(queue)).toEqual({ replayed: 2 });
+    expect((await client.queueStats(queue)).messageCount).toBe(2);
+    expect((await client.queueStats(`${queue}.dlq`)).messageCount).toBe(0);
+    expect(handled.map((m) => m.messageId)).toEqual(ids);
+    const fix = client.createConsumer({ queue }, () => Promise.reject(new UnrecoverableError('still bad')));
+    await expect.poll(() => client.queueStats(`${queue}.dlq`), { timeout: 10_000 }).toMatchObject({ messageCount: 2 });
+    await fix.close();
+    expect(await client.deadLetters().purge(queue)).toEqual({ purged: 2 });
+    expect(await client.deadLetters().list(queue)).toEqual([]);
+  });
+});

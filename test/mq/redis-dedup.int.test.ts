@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { RedisDedupStore } from '@mq/mq';
+import { createClient, deleteTopology, rawConnection, REDIS_URL, simpleTopology } from './helpers/broker.ts';
+
+const redis = new Redis(REDIS_URL);
+const prefix = `t.dedup.${randomUUID()}:`;
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+describe('RedisDedupStore (real Redis)', () => {
+  it('remembers with SET NX PX: present for the window, then gone', async () => {
+    const store = new RedisDedupStore({ client: redis, keyPrefix: prefix });
+    expect(await store.has('a')).toBe(false);
+    await store.remember('a', 300);
+    expect(await store.has('a')).toBe(true);
+    const ttl = await redis.pttl(`${prefix}a`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
+    await expect.poll(() => store.has('a'), { timeout: 5000 }).toBe(false);
+  });
+
+  it('is shared by two consumer replicas: a duplicate is acked without a second handler call', async () => {
+    const raw = rawConnection();
+    const clients = [createClient(), createClient()];
+    const topology = simpleTopology();
+    await clients[0]!.declare(topology);
+    await clients[1]!.declare(topology);
+    const handler = vi.fn(() => Promise.resolve());
+    const stores = clients.map(() => new RedisDedupStore({ url: REDIS_URL, keyPrefix: prefix }));
+    const outcomes: string[] = [];
+    clients.forEach((client, i) => {
+      const consumer = client.createConsumer({ queue: topology.queue, prefetch: 1, dedup: { store: stores[i]!, windowMs: 60_000 } }, handler);
+      consumer.on('outcome', (e) => outcomes.push(e.outcome));
+    });
+    const publisher = clients[0]!.createPublisher();
+    const publishCopy = () => publisher.publish({ exchange: topology.exchange, routingKey: 'x', body: 'same', messageId: 'dup-1' });
+    // Dedup remembers an id once it is done (a failed attempt must stay retryable), so copies
+    // processed at the very same moment can both run: send the first, then the copies.
+    await publishCopy();
+    await vi.waitFor(() => expect(outcomes).toEqual(['done']), { timeout: 10_000 });
+    for (let n = 0; n < 3; n++) await publishCopy();
+    await vi.waitFor(() => expect(outcomes).toHaveLength(4), { timeout: 10_000 });
+    expect(outcomes.filter((o) => o === 'done')).toHaveLength(1);
+    expect(handler).toHaveBeenCalledTimes(1);
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(stores.map((s) => s.close()));
+    await deleteTopology(raw, topology);
+    await raw.close();
+  });
+});
