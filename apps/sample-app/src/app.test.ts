@@ -36,6 +36,15 @@ describe('sample app', () => {
     expect((await app.request('/x', post('/x', '1'))).status).toBe(200);
   });
 
+  it('answers HEAD probes with the scripted status without using up a rule', async () => {
+    const { app, behaviour } = createSampleApp();
+    behaviour.add({ path: '/x', status: 503, count: 1 });
+    expect((await app.request('/x', { method: 'HEAD' })).status).toBe(503);
+    expect((await app.request('/x', { method: 'HEAD' })).status).toBe(503);
+    expect((await app.request('/x', post('/x', '1'))).status).toBe(503);
+    expect((await app.request('/x', { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('matches rules by ce-id', async () => {
     const { app, behaviour } = createSampleApp();
     behaviour.add({ ceId: 'poison', status: 422 });

@@ -45,6 +45,9 @@ export function createSampleApp(options: SampleAppOptions = {}): SampleApp {
     return c.json(behaviour.list(), 201);
   });
   app.post('*', (c) => deliver(c, received, behaviour, options.log));
+  // A consumer probes an app it stopped delivering to with HEAD (Hono routes HEAD as GET);
+  // answer as a delivery would.
+  app.get('*', (c) => c.body(null, behaviour.peek(c.req.path) as 200));
   return { app, received, behaviour };
 }
 

@@ -31,6 +31,8 @@ export interface Behaviour {
   add(rule: ResponseRule): void;
   clear(): void;
   list(): ResponseRule[];
+  /** The status the next delivery to `path` would get, without using up a rule (health probes). */
+  peek(path: string): number;
   /** Picks the answer for one request and uses up one of its rule's uses. */
   answer(path: string, ceId?: string): Answer;
 }
@@ -43,6 +45,10 @@ export function createBehaviour(): Behaviour {
       rules = [];
     },
     list: () => rules.map((r) => ({ ...r })),
+    peek(path) {
+      const rule = rules.find((r) => (r.path === undefined || r.path === path) && r.ceId === undefined && (r.count ?? 1) > 0);
+      return rule?.reset ? 503 : (rule?.status ?? 200);
+    },
     answer(path, ceId) {
       const matches = (r: ResponseRule) =>
         (r.path === undefined || r.path === path) && (r.ceId === undefined || r.ceId === ceId) && (r.count ?? 1) > 0;
