@@ -1,4 +1,4 @@
-import type { DeadLetterAdmin, ParkedMessage } from '@mq/mq';
+import { MQ_HEADERS, type DeadLetterAdmin, type ParkedMessage } from '@mq/mq';
 import { Hono, type Context } from 'hono';
 import { problem } from './problem.js';
 
@@ -103,6 +103,10 @@ function toJson(message: ParkedMessage) {
     headers: jsonSafe(message.headers) as Record<string, unknown>,
     attempts: message.attempts,
     lastError: message.lastError,
+    /** `exhausted` (out of attempts) or `unrecoverable` (the target said never). */
+    parkedReason: typeof message.headers[MQ_HEADERS.parkedReason] === 'string' ? message.headers[MQ_HEADERS.parkedReason] : null,
+    /** Times it was replayed before and failed again. */
+    replays: Number(message.headers[MQ_HEADERS.replayCount] ?? 0),
     originalExchange: message.originalExchange,
     originalRoutingKey: message.originalRoutingKey,
     firstFailureAt: message.firstFailureAt.toISOString(),
