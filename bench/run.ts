@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONSUMER_MAIN, GATEWAY_MAIN, isBuilt } from './lib/apps.ts';
+import { compileBaselines } from './lib/baselines.ts';
 import { openConnection } from './lib/broker.ts';
 import { createContext, FULL, QUICK, type BenchCase, type BenchContext } from './lib/context.ts';
 import { describeMachine } from './lib/machine.ts';
@@ -58,6 +59,7 @@ async function runCase(ctx: BenchContext, benchCase: BenchCase): Promise<Row[]> 
 async function main(): Promise<void> {
   const cli = parseCli();
   const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  await compileBaselines();
   const tmpDir = await mkdtemp(join(tmpdir(), 'mq-bench-'));
   const conn = await openConnection(amqpUrl);
   const began = performance.now();

@@ -13,9 +13,14 @@ const log = createLatencyLog();
 const recordLatency = env.LATENCY === '1';
 
 const consumer = conn.createConsumer(
-  { queue: env.QUEUE ?? '', qos: { prefetchCount: prefetch }, concurrency: Number(env.CONCURRENCY ?? prefetch) },
+  {
+    queue: env.QUEUE ?? '',
+    queueOptions: { passive: true }, // the queue exists, declared by whoever owns it
+    qos: { prefetchCount: prefetch },
+    concurrency: Number(env.CONCURRENCY ?? prefetch),
+  },
   (msg) => {
-    if (recordLatency) log.record(msg.body as Buffer);
+    if (recordLatency) log.record(msg.body);
   },
 );
 consumer.on('error', (error) => console.error('consumer', error));

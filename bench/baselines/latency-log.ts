@@ -14,6 +14,13 @@ export interface LatencyStats {
   timed: number;
 }
 
+function sentAtOf(body: unknown): string | undefined {
+  if (Buffer.isBuffer(body)) return SENT_AT.exec(body.subarray(0, 64).toString('latin1'))?.[1];
+  if (typeof body === 'string') return SENT_AT.exec(body.slice(0, 64))?.[1];
+  const field = (body as { sentAtNs?: unknown } | null)?.sentAtNs;
+  return typeof field === 'string' ? field : undefined;
+}
+
 export function createLatencyLog() {
   let count = 0;
   let firstNs = 0n;
@@ -22,14 +29,16 @@ export function createLatencyLog() {
   const percentile = (sorted: number[], p: number): number =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN;
   return {
-    /** Counts a received body and, when it carries a send time, its latency. */
-    record(body: Buffer | string): void {
+    /**
+     * Counts a received body and, when it carries a send time, its latency. rabbitmq-client hands
+     * a JSON message over already parsed, so the body may be an object too.
+     */
+    record(body: unknown): void {
       const now = process.hrtime.bigint();
       if (count === 0) firstNs = now;
       lastNs = now;
       count++;
-      const head = typeof body === 'string' ? body.slice(0, 64) : body.subarray(0, 64).toString('latin1');
-      const sent = SENT_AT.exec(head)?.[1];
+      const sent = sentAtOf(body);
       if (sent && sent !== '0' && samples.length < MAX_SAMPLES) samples.push(Number(now - BigInt(sent)) / 1e6);
     },
     stats(): LatencyStats {

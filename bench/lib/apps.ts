@@ -4,12 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/lib/free-port.ts';
+import { baselinePath } from './baselines.ts';
 import { startNode, waitHttpOk, type BenchProcess } from './processes.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const GATEWAY_MAIN = join(REPO_ROOT, 'apps/gateway/dist/main.js');
 export const CONSUMER_MAIN = join(REPO_ROOT, 'apps/consumer/dist/main.js');
-const BASELINES = fileURLToPath(new URL('../baselines/', import.meta.url));
 
 /** A started HTTP process: the process, its base URL and when it first answered ready. */
 export interface Server {
@@ -134,23 +134,23 @@ export async function writeNoopHandler(where: Where): Promise<string> {
 
 /** Baseline: minimal Hono + `await pub.send()`, publishing to `exchange`. Its route is /publish. */
 export function startHonoBaseline(where: Where, exchange: string, routingKey: string): Promise<Server> {
-  return startServer('hono-baseline', join(BASELINES, 'hono-publish.ts'), { EXCHANGE: exchange, ROUTING_KEY: routingKey }, where);
+  return startServer('hono-baseline', baselinePath('hono-publish'), { EXCHANGE: exchange, ROUTING_KEY: routingKey }, where);
 }
 
 /** Baseline: bare rabbitmq-client consumer with a no-op handler. */
 export function startBareConsumer(where: Where, queue: string, prefetch: number, concurrency: number, latency = false): Promise<Server> {
   const env = { QUEUE: queue, PREFETCH: String(prefetch), CONCURRENCY: String(concurrency), LATENCY: latency ? '1' : '0' };
-  return startServer('bare-consumer', join(BASELINES, 'bare-consumer.ts'), env, where);
+  return startServer('bare-consumer', baselinePath('bare-consumer'), env, where);
 }
 
 /** The local app deliveries go to; GET /stats, POST /reset. */
 export function startSinkApp(where: Where): Promise<Server> {
-  return startServer('sink-app', join(BASELINES, 'sink-app.ts'), {}, where);
+  return startServer('sink-app', baselinePath('sink-app'), {}, where);
 }
 
 /** A local OTLP/HTTP receiver that discards what it gets. */
 export function startOtlpSink(where: Where): Promise<Server> {
-  return startServer('otlp-sink', join(BASELINES, 'otlp-sink.ts'), {}, where, '/stats');
+  return startServer('otlp-sink', baselinePath('otlp-sink'), {}, where, '/stats');
 }
 
 /** Whether an app has been built (cases that need it are skipped, not failed, when not). */
