@@ -19,8 +19,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
   app.use('*', httpServerSpan());
   app.use('*', async (c, next) => {
     await next();
-    // While draining, ask clients not to reuse the connection so the server can close.
-    if (deps.lifecycle.draining) c.header('connection', 'close');
+    // Close the connection while draining (so the server can stop), and after refusing a body
+    // without reading it: a client must not send its next request behind an unread body.
+    const unreadBody = c.req.raw.body !== null && !c.req.raw.bodyUsed;
+    if (deps.lifecycle.draining || unreadBody) c.header('connection', 'close');
   });
   app.use('/v1/topics/:topic/*', countRequests(deps));
   registerPublishRoute(app, deps);

@@ -2,9 +2,11 @@ import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig } from '@mq/config';
 import { MqClient, MqError, type Topology } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger, type Telemetry } from '@mq/telemetry';
+import type { Server } from 'node:http';
 import { setTimeout } from 'node:timers/promises';
 import { createApp } from './app.js';
 import { createAuthenticator } from './auth.js';
+import { answerClientErrors } from './client-error.js';
 import { createMessageIdGenerator } from './message-id.js';
 import { createMetrics } from './metrics.js';
 import { createPublishService } from './publish-service.js';
@@ -73,6 +75,7 @@ function main(telemetry: Telemetry): void {
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     logger.info({ port: info.port, host: env.HOST, topics: [...topics.keys()], auth: auth.mode }, 'gateway listening');
   });
+  answerClientErrors(server as Server);
   if (auth.mode === 'loopback') logger.warn({}, 'no auth.tokens configured: serving loopback clients only');
 
   installShutdown({
