@@ -23,7 +23,7 @@ describe('answerClientErrors', () => {
     answerClientErrors(server);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    const answer = await rawRequest(port, 'POST /v1/topics/a#b HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await rawRequest(port, 'POST /v1/topics/a/messages HTTP/1.1\r\nHost: x\r\nbad header: y\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer).toContain('content-type: application/problem+json');
     expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toMatchObject({ status: 400, code: 'MALFORMED_HTTP' });
