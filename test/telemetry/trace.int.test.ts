@@ -152,3 +152,39 @@ describe('one trace from HTTP request to app', () => {
     expect(retryLine).toMatchObject({ trace_id: server.traceId, span_id: attempts[0]?.spanId });
   });
 });
+
+describe('with tracing off (no OTEL_* set)', () => {
+  let names: StackNames;
+  let sample: AppProcess;
+  let gateway: AppProcess;
+  let consumer: AppProcess;
+
+  beforeAll(async () => {
+    names = stackNames();
+    sample = await startApp('sample-app');
+    const config = stackConfig(names, sample.url);
+    const off = { OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined, OTEL_TRACES_EXPORTER: undefined };
+    [consumer, gateway] = await Promise.all([startApp('consumer', { config, env: off }), startApp('gateway', { config, env: off })]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([gateway?.stop(), consumer?.stop()]);
+    await sample?.stop();
+    const broker = new Connection({ url: AMQP_URL });
+    for (const queue of names.allQueues) await broker.queueDelete({ queue }).catch(() => undefined);
+    await broker.exchangeDelete({ exchange: names.exchange }).catch(() => undefined);
+    await broker.close();
+  });
+
+  it('still carries the caller\'s traceparent unchanged through the message to the app', async () => {
+    const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+    const response = await fetch(`${gateway.url}/v1/topics/${names.topic}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent },
+      body: '{}',
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await expect.poll(async () => (await receivedBy(sample)).find((d) => d.headers['ce-id'] === id)?.headers.traceparent, { timeout: 30_000 }).toBe(traceparent);
+  });
+});
