@@ -148,8 +148,9 @@ describe('one trace from HTTP request to app', () => {
     expect(attempts[0]?.attributes).toMatchObject({ 'mq.outcome': 'retried' });
 
     // The consumer's log line about the retry leads to the same trace.
-    const retryLine = consumer.logs().find((line) => line.messageId === messageId && String(line.msg).includes('retry'));
-    expect(retryLine).toMatchObject({ trace_id: server.traceId, span_id: attempts[0]?.spanId });
+    await expect.poll(() => consumer.logs().filter((line) => line.message_id === messageId).map((line) => line.msg)).toContain('delivery retried');
+    const retryLine = consumer.logs().find((line) => line.message_id === messageId && line.msg === 'delivery retried');
+    expect(retryLine).toMatchObject({ trace_id: server.traceId, span_id: attempts[0]?.spanId, attempt: 1, destination: names.queue });
   });
 });
 
