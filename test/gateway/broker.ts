@@ -1,7 +1,7 @@
 // A raw rabbitmq-client view of the broker for the gateway's integration tests: a queue bound to
 // what the gateway publishes, so a test can read back exactly what was stored.
 import { randomUUID } from 'node:crypto';
-import { Connection, type AsyncMessage } from 'rabbitmq-client';
+import { Connection, type SyncMessage } from 'rabbitmq-client';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -12,7 +12,7 @@ export const uniqueName = (label: string) => `t.${label}.${randomUUID()}`;
 export interface Sink {
   readonly queue: string;
   /** Every message in the queue now (drained with basic.get and acked). */
-  drain(): Promise<AsyncMessage[]>;
+  drain(): Promise<SyncMessage[]>;
   /** Ready messages in the queue. */
   count(): Promise<number>;
   dispose(): Promise<void>;
@@ -36,7 +36,7 @@ export async function createSink(conn: Connection, exchange: string, pattern = '
   return {
     queue,
     async drain() {
-      const messages: AsyncMessage[] = [];
+      const messages: SyncMessage[] = [];
       for (;;) {
         const message = await conn.basicGet({ queue, noAck: true });
         if (!message) return messages;
