@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { validateManifest } from './lib/k8s-schemas.ts';
 import { objectKey, renderKustomization, type K8sObject } from './lib/kustomize.ts';
 import { allContainers, find, podOf } from './lib/pods.ts';
@@ -36,7 +36,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
         `HorizontalPodAutoscaler/${namespace}/gateway`, `PodDisruptionBudget/${namespace}/gateway`,
         `Deployment/${namespace}/consumer`, `ScaledObject/${namespace}/consumer`, `RabbitmqCluster/${namespace}/rabbitmq`,
         `Deployment/${namespace}/jaeger`, `Service/${namespace}/jaeger`, `ServiceMonitor/${namespace}/gateway`,
-        `ServiceMonitor/${namespace}/consumer`, `ServiceMonitor/${namespace}/rabbitmq`,
+        `ServiceMonitor/${namespace}/consumer`, `ServiceMonitor/${namespace}/rabbitmq`, `PrometheusRule/${namespace}/mq-alerts`,
       ]),
     );
   });
@@ -103,6 +103,11 @@ describe.each(overlays)('overlay %s', (overlay) => {
     // KEDA resolves the broker from its own namespace: the host must name ours
     expect(trigger!.metadata.host).toBe(`amqp://rabbitmq.${namespace}.svc:5672/`);
     expect(find(objects, 'TriggerAuthentication', trigger!.authenticationRef.name)).toBeDefined();
+  });
+
+  it('carries the alert rules of deploy/observability/alerts.yaml unchanged (render.sh copies them)', () => {
+    const rules = parse(readFileSync(`${k8sDir}../observability/alerts.yaml`, 'utf8')) as { groups: unknown[] };
+    expect((find(objects, 'PrometheusRule', 'mq-alerts').spec as { groups: unknown[] }).groups).toEqual(rules.groups);
   });
 
   it('runs Jaeger with OTLP on 4317/4318 and the UI on 16686', () => {

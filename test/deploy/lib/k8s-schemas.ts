@@ -5,7 +5,7 @@
 // for RabbitmqCluster, whose CRD ships with no npm package.
 import * as k8sClient from '@kubernetes/client-node';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Ajv } from 'ajv/dist/ajv.js';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -36,6 +36,7 @@ const kinds: Record<string, KindSchema> = {
   'keda.sh/v1alpha1/ScaledObject': { model: ScaledObject },
   'keda.sh/v1alpha1/TriggerAuthentication': { model: TriggerAuthentication },
   'monitoring.coreos.com/v1/ServiceMonitor': { model: ServiceMonitor },
+  'monitoring.coreos.com/v1/PrometheusRule': { model: PrometheusRule },
   'rabbitmq.com/v1beta1/RabbitmqCluster': {},
 };
 
