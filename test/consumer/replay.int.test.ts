@@ -8,7 +8,7 @@ import { clearControl, consumerConfig, control, deleteAll, publish, rawConnectio
 const conn = rawConnection();
 const names = uniqueNames();
 const path = `/replay/${randomUUID()}`;
-const token = randomUUID();
+const token: string = randomUUID();
 let sample: AppProcess;
 let consumer: AppProcess;
 
@@ -66,13 +66,13 @@ describe('dead-letter admin API', () => {
   });
 
   it('replays one message to the work queue with its attempts reset', async () => {
-    const [id] = [randomUUID()];
-    await park([id!]);
+    const id = randomUUID();
+    await park([id]);
     await clearControl(sample);
     const response = await admin(`/${id}/replay`, { method: 'POST' });
     expect(await response.json()).toEqual({ replayed: 1 });
-    await expect.poll(() => deliveriesOf(id!), { timeout: 15_000 }).toHaveLength(2);
-    const [, replayed] = await deliveriesOf(id!);
+    await expect.poll(() => deliveriesOf(id), { timeout: 15_000 }).toHaveLength(2);
+    const [, replayed] = await deliveriesOf(id);
     expect(replayed).toMatchObject({ status: 200, body: `body of ${id}` });
     expect(replayed!.headers['x-delivery-attempt']).toBe('1');
     expect((await listParked()).some((p) => p.id === id)).toBe(false);

@@ -19,11 +19,9 @@ const parked: ParkedMessage = {
 };
 
 function setup(options: { access?: AdminAccess; remote?: string; state?: ConnectionState; status?: SubscriptionStatus[]; draining?: boolean } = {}) {
-  const deadLetters: DeadLetterAdmin = {
-    list: vi.fn(() => Promise.resolve([parked, { ...parked, id: 'bin', body: Buffer.from([0xff, 0xfe]) }])),
-    replay: vi.fn((_q: string, ids?: string[]) => Promise.resolve({ replayed: ids ? ids.filter((id) => id === 'm-1').length : 7 })),
-    purge: vi.fn(() => Promise.resolve({ purged: 3 })),
-  };
+  const list = vi.fn(() => Promise.resolve([parked, { ...parked, id: 'bin', body: Buffer.from([0xff, 0xfe]) }]));
+  const replay = vi.fn((_q: string, ids?: string[]) => Promise.resolve({ replayed: ids ? ids.filter((id) => id === 'm-1').length : 7 }));
+  const deadLetters: DeadLetterAdmin = { list, replay, purge: vi.fn(() => Promise.resolve({ purged: 3 })) };
   const deps: AppDeps = {
     connectionState: () => options.state ?? 'ready',
     status: () => options.status ?? [{ name: 'billing', queue: 'billing.orders', inFlight: 0, paused: false, circuit: 'closed' }],
@@ -38,7 +36,7 @@ function setup(options: { access?: AdminAccess; remote?: string; state?: Connect
     admin: options.access ?? { kind: 'tokens', secrets: new Map([['s3cret', { name: 'ops', admin: true }], ['pub', { name: 'checkout', admin: false }]]) },
     remoteAddress: () => options.remote ?? '10.0.0.9',
   };
-  return { app: createApp(deps), deadLetters };
+  return { app: createApp(deps), list, replay };
 }
 
 const auth = { authorization: 'Bearer s3cret' };
@@ -82,11 +80,11 @@ describe('admin API', () => {
   });
 
   it('lists parked messages with their reasons, text or base64 bodies', async () => {
-    const { app, deadLetters } = setup();
+    const { app, list } = setup();
     const res = await app.request('/v1/subscriptions/billing/dead-letters?limit=2', { headers: auth });
     expect(res.status).toBe(200);
     const json = (await res.json()) as { messages: Array<Record<string, unknown>> };
-    expect(deadLetters.list).toHaveBeenCalledWith('billing.orders', 2);
+    expect(list).toHaveBeenCalledWith('billing.orders', 2);
     expect(json.messages[0]).toMatchObject({
       id: 'm-1', body: '{"n":1}', bodyEncoding: 'utf8', attempts: 5, lastError: 'HTTP 503',
       originalRoutingKey: 'order.created', firstFailureAt: '2026-01-01T00:00:00.000Z', headers: { big: '2', raw: 'x' },
@@ -96,12 +94,12 @@ describe('admin API', () => {
   });
 
   it('replays all, some or one, and purges', async () => {
-    const { app, deadLetters } = setup();
+    const { app, replay } = setup();
     const post = (path: string, body?: unknown) =>
       app.request(path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     expect((await post('/v1/subscriptions/billing/dead-letters/replay')).status).toBe(400);
     expect(await (await post('/v1/subscriptions/billing/dead-letters/replay', { all: true })).json()).toEqual({ replayed: 7 });
-    expect(deadLetters.replay).toHaveBeenLastCalledWith('billing.orders', undefined);
+    expect(replay).toHaveBeenLastCalledWith('billing.orders', undefined);
     expect(await (await post('/v1/subscriptions/billing/dead-letters/replay', { ids: ['m-1', 'x'] })).json()).toEqual({ replayed: 1 });
     expect((await post('/v1/subscriptions/billing/dead-letters/m-1/replay')).status).toBe(200);
     expect((await post('/v1/subscriptions/billing/dead-letters/nope/replay')).status).toBe(404);

@@ -43,6 +43,8 @@ describe('module delivery', () => {
   });
 
   it('keeps park and retry-later meaning, also for look-alike error classes', async () => {
+    // A handler may reject with anything, not only an Error: that is the point of this test.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const throwing = (error: unknown) => createModuleDelivery(() => Promise.reject(error), { subscription: 's', timeoutMs: 1000 });
     await expect(throwing(new UnrecoverableError('bad'))(testMessage())).rejects.toBeInstanceOf(UnrecoverableError);
     const lookAlike = Object.assign(new Error('later'), { name: 'RetryLaterError', delayMs: 500 });

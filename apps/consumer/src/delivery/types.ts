@@ -13,12 +13,10 @@ export type Probe = () => Promise<boolean>;
 /** A retryable delivery failure, with a low-cardinality name for metrics and logs. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError';
-  constructor(
-    /** `timeout`, `refused`, `reset`, `network`, or the HTTP status code. */
-    readonly errorType: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  /** `timeout`, `refused`, `reset`, `network`, or the HTTP status code. */
+  readonly errorType: string;
+  constructor(errorType: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.errorType = errorType;
   }
 }
