@@ -29,7 +29,8 @@ async function exportedSeries(registries: Registry[]): Promise<Map<string, Set<s
   for (const registry of registries) {
     for (const metric of await registry.getMetricsAsJSON()) {
       const labels = new Set((registry.getSingleMetric(metric.name) as unknown as { labelNames: string[] }).labelNames);
-      if (metric.type === 'histogram') {
+      // prom-client's typings say an enum; at run time `type` is the string Prometheus prints.
+      if (String(metric.type) === 'histogram') {
         series.set(`${metric.name}_bucket`, new Set([...labels, 'le']));
         series.set(`${metric.name}_sum`, labels);
         series.set(`${metric.name}_count`, labels);
