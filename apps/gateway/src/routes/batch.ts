@@ -46,7 +46,7 @@ function prepare(topic: Topic, routingKey: string, inputs: BatchInput[], deps: A
  * worst status (so a client that checks only the status never mistakes it for success) and the
  * per-message results say which ones were stored.
  */
-function answerFor(topic: Topic, results: BatchResult[], failures: ProblemError[]) {
+function successOrThrow(topic: Topic, results: BatchResult[], failures: ProblemError[]) {
   if (failures.length === 0) return { topic: topic.name, results };
   const worst = failures.reduce((a, b) => (b.status > a.status ? b : a));
   const retryAfter = Math.max(...failures.map((f) => f.options.retryAfterSeconds ?? 0));
@@ -86,6 +86,6 @@ export function registerBatchRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps):
       failures.push(problem);
       return { index, id, status: problem.status, code: problem.code, detail: problem.detail };
     });
-    return c.json(answerFor(topic, results, failures), 202);
+    return c.json(successOrThrow(topic, results, failures), 202);
   });
 }

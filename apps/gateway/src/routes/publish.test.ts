@@ -121,7 +121,16 @@ describe('POST /v1/topics/{topic}/messages', () => {
     it('refuses before reading the body while the broker is blocked or closed', async () => {
       const h = createHarness();
       h.broker.state = 'blocked';
-      await expectProblem(await h.request('/v1/topics/events/messages', { method: 'POST', body: 'x' }), 503, 'BLOCKED');
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 1;
+          controller.enqueue(new Uint8Array(1024));
+        },
+      });
+      const init = { method: 'POST', body, duplex: 'half' } as RequestInit;
+      await expectProblem(await h.request('/v1/topics/events/messages', init), 503, 'BLOCKED');
+      expect(pulled).toBeLessThanOrEqual(1); // at most the stream's own first pull: nothing was read
       h.broker.state = 'closed';
       await expectProblem(await h.request('/v1/topics/events/messages', { method: 'POST', body: 'x' }), 503, 'NOT_CONNECTED');
       expect(h.publisher.published).toHaveLength(0);
