@@ -26,7 +26,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
   const namespace = overlay === 'local' ? 'mq-local' : 'mq';
 
   it('renders exactly what kubectl kustomize rendered into deploy/k8s/rendered (run render.sh after edits)', () => {
-    expect(byKey(objects)).toEqual(byKey(committedRender(overlay)));
+    expect(byKey(objects), 'sources changed: run deploy/k8s/render.sh').toEqual(byKey(committedRender(overlay)));
   });
 
   it('contains the whole stack', () => {
@@ -107,7 +107,8 @@ describe.each(overlays)('overlay %s', (overlay) => {
 
   it('carries the alert rules of deploy/observability/alerts.yaml unchanged (render.sh copies them)', () => {
     const rules = parse(readFileSync(`${k8sDir}../observability/alerts.yaml`, 'utf8')) as { groups: unknown[] };
-    expect((find(objects, 'PrometheusRule', 'mq-alerts').spec as { groups: unknown[] }).groups).toEqual(rules.groups);
+    const deployed = (find(objects, 'PrometheusRule', 'mq-alerts').spec as { groups: unknown[] }).groups;
+    expect(deployed, 'alerts.yaml changed: run deploy/k8s/render.sh').toEqual(rules.groups);
   });
 
   it('runs Jaeger with OTLP on 4317/4318 and the UI on 16686', () => {
