@@ -59,14 +59,15 @@ describe('consumer delivery', () => {
     expect(got.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
   });
 
-  it('delivers the exact body, content type and id, in the trace of the message', async () => {
+  it('delivers the exact body, content type, id and application headers, in the trace of the message', async () => {
     const id = randomUUID();
     const traceId = randomUUID().replaceAll('-', '');
-    await send(id, '{"total": 12.5, "items": ["a"]}', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    await send(id, '{"total": 12.5, "items": ["a"]}', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-tenant': 'acme' } });
     await expect.poll(() => deliveriesOf(id), { timeout: 15_000 }).toHaveLength(1);
     const [got] = await deliveriesOf(id);
     expect(got).toMatchObject({ body: '{"total": 12.5, "items": ["a"]}', contentType: 'application/json' });
     expect(got!.headers.traceparent).toContain(`00-${traceId}-`);
+    expect(got!.headers['x-tenant']).toBe('acme');
   });
 
   it.each([

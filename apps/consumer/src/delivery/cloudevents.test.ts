@@ -32,6 +32,20 @@ describe('CloudEvents headers', () => {
     expect(cloudEventHeaders(testMessage({ headers: { traceparent: 'garbage' } }), 's').traceparent).not.toBe('garbage');
   });
 
+  it('forwards application headers that can be HTTP headers, never over its own', () => {
+    const headers = cloudEventHeaders(
+      testMessage({
+        headers: {
+          'X-Tenant': 'acme', priority: 3, urgent: true, 'ce-id': 'spoof', 'content-type': 'text/evil', host: 'x',
+          'bad name': 'v', nested: { a: 1 }, raw: Buffer.from('b'), 'x-newline': 'a\nb', 'x-delivery-attempt': '9',
+        },
+      }),
+      's',
+    );
+    expect(headers).toMatchObject({ 'x-tenant': 'acme', priority: '3', urgent: 'true', 'ce-id': 'm-1', 'content-type': 'application/json', 'x-delivery-attempt': '1' });
+    for (const name of ['host', 'bad name', 'nested', 'raw', 'x-newline']) expect(headers).not.toHaveProperty([name]);
+  });
+
   it('percent-encodes what HTTP headers cannot carry', () => {
     expect(encodeHeaderValue('order.created')).toBe('order.created');
     expect(encodeHeaderValue('a b"%é')).toBe('a%20b%22%25%C3%A9');

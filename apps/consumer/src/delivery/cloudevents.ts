@@ -23,6 +23,7 @@ export function cloudEventHeaders(
   now = new Date(),
 ): Record<string, string> {
   return {
+    ...forwardedHeaders(message.headers),
     'ce-specversion': '1.0',
     // Without a message id there is nothing stable to offer; the app sees a fresh id per attempt.
     'ce-id': encodeHeaderValue(message.messageId ?? randomUUID()),
@@ -33,6 +34,27 @@ export function cloudEventHeaders(
     [ATTEMPT_HEADER]: String(message.attempt),
     ...traceHeaders(message, injected),
   };
+}
+
+/** HTTP token characters (RFC 9110 5.6.2): what a header name may be made of. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Headers the HTTP client or this request owns; a message header of that name is not forwarded. */
+const RESERVED = /^(host|connection|keep-alive|upgrade|te|trailer|transfer-encoding|expect|proxy-.*|content-.*|ce-.*|x-delivery-attempt|traceparent|tracestate|baggage)$/i;
+
+/**
+ * The message's own application headers (e.g. the gateway batch API's per-message `headers`),
+ * passed on under the same names when they can be HTTP headers: string, number or boolean values
+ * of printable ASCII, names that are HTTP tokens and not owned by HTTP or CloudEvents.
+ */
+export function forwardedHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name) || RESERVED.test(name)) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
+    const text = String(value);
+    if (/^[\x20-\x7e]*$/.test(text)) result[name.toLowerCase()] = text;
+  }
+  return result;
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
