@@ -56,6 +56,11 @@ function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
     throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes`);
   };
   const contentType: Guard = async (c, next) => {
+    // The body is published as received, so a coded body would reach consumers undecodable.
+    const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      throw new ProblemError(415, 'UNSUPPORTED_CONTENT_ENCODING', 'send the body without Content-Encoding');
+    }
     // A batch is JSON; its messages are published as application/json, so the topic must take that.
     resolveContentType(c.var.topic, kind === 'batch' ? 'application/json' : c.req.header('content-type'));
     await next();

@@ -74,6 +74,7 @@ describe('POST /v1/topics/{topic}/messages', () => {
       ['non-JSON on a schema topic', '/v1/topics/orders/messages', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_CONTENT_TYPE'],
       ['a content type the topic does not list', '/v1/topics/images/messages', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_CONTENT_TYPE'],
       ['a malformed content type', '/v1/topics/events/messages', { method: 'POST', body: 'x', headers: { 'content-type': 'nonsense' } }, 415, 'UNSUPPORTED_CONTENT_TYPE'],
+      ['a gzip-coded body', '/v1/topics/events/messages', { method: 'POST', body: 'x', headers: { 'content-encoding': 'gzip' } }, 415, 'UNSUPPORTED_CONTENT_ENCODING'],
       ['a too large declared body', '/v1/topics/orders/messages', postJson({ orderId: 'x'.repeat(2000) }), 413, 'PAYLOAD_TOO_LARGE'],
       ['an Idempotency-Key with spaces', '/v1/topics/events/messages', { method: 'POST', body: 'x', headers: { 'idempotency-key': 'a b' } }, 400, 'INVALID_IDEMPOTENCY_KEY'],
       ['an over-long Idempotency-Key', '/v1/topics/events/messages', { method: 'POST', body: 'x', headers: { 'idempotency-key': 'k'.repeat(256) } }, 400, 'INVALID_IDEMPOTENCY_KEY'],
