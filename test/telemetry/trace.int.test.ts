@@ -152,6 +152,21 @@ describe('one trace from HTTP request to app', () => {
     const retryLine = consumer.logs().find((line) => line.message_id === messageId && line.msg === 'delivery retried');
     expect(retryLine).toMatchObject({ trace_id: server.traceId, span_id: attempts[0]?.spanId, attempt: 1, destination: names.queue });
   });
+
+  it('keeps a parked message replayed from the dead-letter queue in its original trace', async () => {
+    const rule = { path: '/deliveries', status: 400, count: 1 }; // not retryable: parked at once
+    expect((await fetch(`${sample.url}/control`, { method: 'POST', body: JSON.stringify(rule), headers: { 'content-type': 'application/json' } })).ok).toBe(true);
+    const messageId = await publish();
+    await expect.poll(() => receiver.spans.some((s) => s.attributes['messaging.message.id'] === messageId && s.attributes['mq.outcome'] === 'parked'), { timeout: 30_000 }).toBe(true);
+
+    const replay = await fetch(`${consumer.url}/v1/subscriptions/e2e/dead-letters/${messageId}/replay`, { method: 'POST' });
+    expect(replay.status).toBe(200);
+    const spans = await spansOf(messageId, 2);
+    const producer = only(spans, (s) => s.kind === 'PRODUCER', 'PRODUCER span');
+    const attempts = spans.filter((s) => s.kind === 'CONSUMER');
+    expect(attempts.map((s) => s.attributes['mq.outcome'])).toEqual(['parked', 'done']);
+    for (const attempt of attempts) expect(attempt.parentSpanId).toBe(producer.spanId);
+  });
 });
 
 describe('with tracing off (no OTEL_* set)', () => {
