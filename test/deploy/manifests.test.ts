@@ -97,7 +97,9 @@ describe.each(overlays)('overlay %s', (overlay) => {
       triggers: { type: string; metadata: Record<string, string>; authenticationRef: { name: string } }[];
     };
     expect(scaled.scaleTargetRef.name).toBe('consumer');
+    // the autoscalers own the replica counts: a fixed count would be reset by every re-apply
     expect(find(objects, 'Deployment', 'consumer').spec).not.toHaveProperty('replicas');
+    expect(find(objects, 'Deployment', 'gateway').spec).not.toHaveProperty('replicas');
     const [trigger] = scaled.triggers;
     expect(trigger).toMatchObject({ type: 'rabbitmq', metadata: { mode: 'QueueLength', queueName: 'billing.orders' } });
     // KEDA resolves the broker from its own namespace: the host must name ours

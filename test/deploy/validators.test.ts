@@ -50,25 +50,24 @@ describe('renderKustomization', () => {
   write('base/kustomization.yaml', 'resources: [app.yaml]\nlabels: [{pairs: {tier: base}}]\n');
   write('base/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  replicas: 1\n  template: {spec: {containers: [{name: c, image: "reg:5000/app:old"}], initContainers: [{name: s, image: side}]}}\n');
 
-  it('applies namespace, labels, images, replicas and JSON patches from overlay to base', () => {
+  it('applies namespace, labels, images and JSON patches from overlay to base', () => {
     write('ok/kustomization.yaml', [
       'namespace: ns', 'resources: [../base]', 'images: [{name: "reg:5000/app", newTag: "2"}, {name: side, newName: r/side, newTag: "3"}]',
-      'replicas: [{name: app, count: 4}]',
       'patches: [{target: {kind: Deployment, name: app}, patch: "[{op: add, path: /spec/paused, value: true}]"}]',
     ].join('\n'));
     const [app] = renderKustomization(join(root, 'ok'));
     expect(app).toEqual({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'ns', labels: { tier: 'base' } },
-      spec: { replicas: 4, paused: true, template: { spec: { containers: [{ name: 'c', image: 'reg:5000/app:2' }], initContainers: [{ name: 's', image: 'r/side:3' }] } } },
+      spec: { replicas: 1, paused: true, template: { spec: { containers: [{ name: 'c', image: 'reg:5000/app:2' }], initContainers: [{ name: 's', image: 'r/side:3' }] } } },
     });
   });
 
   it('fails loudly on a failed test op, a missing target or an unsupported field', () => {
     write('bad-test/kustomization.yaml', 'resources: [../base]\npatches: [{target: {kind: Deployment, name: app}, patch: "[{op: test, path: /spec/replicas, value: 9}]"}]');
     write('bad-target/kustomization.yaml', 'resources: [../base]\npatches: [{target: {kind: Deployment, name: nope}, patch: "[]"}]');
-    write('bad-field/kustomization.yaml', 'resources: [../base]\ncommonLabels: {a: b}');
+    write('bad-field/kustomization.yaml', 'resources: [../base]\nreplicas: [{name: app, count: 2}]');
     expect(() => renderKustomization(join(root, 'bad-test'))).toThrow(/patch on Deployment\/app/);
     expect(() => renderKustomization(join(root, 'bad-target'))).toThrow(/not found/);
-    expect(() => renderKustomization(join(root, 'bad-field'))).toThrow(/commonLabels/);
+    expect(() => renderKustomization(join(root, 'bad-field'))).toThrow(/replicas/);
   });
 });

@@ -21,13 +21,11 @@ interface Kustomization {
   namespace?: string;
   labels?: { pairs: Record<string, string>; includeSelectors?: boolean; includeTemplates?: boolean }[];
   images?: { name: string; newName?: string; newTag?: string }[];
-  replicas?: { name: string; count: number }[];
   patches?: { target: { kind: string; name: string }; patch?: string; path?: string }[];
 }
 
-const supportedKeys = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'labels', 'images', 'replicas', 'patches']);
+const supportedKeys = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'labels', 'images', 'patches']);
 const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
-const replicaKinds = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
 /** Renders the kustomization in `dir` (a directory holding kustomization.yaml). */
 export function renderKustomization(dir: string): K8sObject[] {
@@ -40,9 +38,6 @@ export function renderKustomization(dir: string): K8sObject[] {
     if (kustomization.namespace && !clusterScoped.has(object.kind)) object.metadata.namespace = kustomization.namespace;
     for (const { pairs } of kustomization.labels ?? []) object.metadata.labels = { ...object.metadata.labels, ...pairs };
     for (const image of kustomization.images ?? []) setImage(object, image);
-    for (const { name, count } of kustomization.replicas ?? []) {
-      if (replicaKinds.has(object.kind) && object.metadata.name === name) (object.spec as { replicas?: number }).replicas = count;
-    }
   }
   return objects;
 }
