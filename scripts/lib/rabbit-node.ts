@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, answersAmqp } from './free-port.ts';
 import { waitUntil, tailFile } from './wait.ts';
-import { LOCAL_DIR, reapStaleNodes } from './rabbit-reaper.ts';
+import { LOCAL_DIR, isAlive, readPid, reapStaleNodes } from './rabbit-reaper.ts';
 
 const run = promisify(execFile);
 const RABBIT_BIN = process.env.RABBITMQ_BIN_DIR ?? '/usr/lib/rabbitmq/bin';
@@ -205,18 +205,31 @@ function createRabbitNode(layout: NodeLayout, startTimeoutMs: number): RabbitNod
     }
   };
 
+  // rabbitmq-server is a shell script that runs the Erlang VM as its child (not exec), so
+  // signals go to the whole process group we gave it.
+  const signalGroup = (proc: ChildProcess, signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-proc.pid!, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  };
+
   const stop = async (): Promise<void> => {
     const proc = child;
     if (!proc) return;
-    await ctl(['shutdown']).catch(() => proc.kill('SIGTERM'));
+    await ctl(['shutdown']).catch(() => signalGroup(proc, 'SIGTERM'));
     await exited;
   };
 
   const kill = async (): Promise<void> => {
     const proc = child;
     if (!proc) return;
-    proc.kill('SIGKILL');
+    const beam = await readPid(join(layout.dir, 'rabbit.pid'));
+    signalGroup(proc, 'SIGKILL');
     await exited;
+    // The VM dies a moment after the script; start() must not meet it still holding the port.
+    if (beam !== undefined) await waitUntil(() => !isAlive(beam), 30_000, `beam ${beam} to exit`);
   };
 
   const dispose = async (): Promise<void> => {
@@ -262,7 +275,11 @@ export async function startRabbitCluster(size = 3, options: RabbitNodeOptions = 
     await Promise.all(nodes.map((node) => node.dispose()));
   };
   try {
-    for (let i = 0; i < size; i++) nodes.push(await startRabbitNode(options));
+    // Boot in parallel (allSettled, so every node that did start is disposed on a failure).
+    const booted = await Promise.allSettled(Array.from({ length: size }, () => startRabbitNode(options)));
+    for (const result of booted) if (result.status === 'fulfilled') nodes.push(result.value);
+    const failed = booted.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     const [first, ...rest] = nodes;
     for (const node of rest) {
       await node.ctl(['stop_app']);

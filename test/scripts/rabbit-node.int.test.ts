@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Connection } from 'rabbitmq-client';
 import { startRabbitNode, type RabbitNode } from '../../scripts/lib/rabbit-node.ts';
+import { answersAmqp } from '../../scripts/lib/free-port.ts';
+import { isAlive, reapStaleNodes } from '../../scripts/lib/rabbit-reaper.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 // One private node for the whole file: booting one costs ~5 s of a shared 2-core machine.
@@ -46,8 +50,12 @@ describe('private RabbitMQ node', () => {
       await publisher.close();
     });
     await node.restart();
+    const beamPid = (): number => Number(readFileSync(join(node.dir, 'rabbit.pid'), 'utf8'));
+    const killed = beamPid();
     await node.kill();
+    expect(isAlive(killed)).toBe(false);
     await node.start();
+    expect(beamPid()).not.toBe(killed);
     const depth = await withConnection(node.url, async (connection) => (await connection.queueDeclare({ queue, passive: true })).messageCount);
     expect(depth).toBe(1);
   });
@@ -64,11 +72,27 @@ describe('private RabbitMQ node', () => {
     });
   });
 
+  it('reaps a node whose owner process died, and only that one', async () => {
+    const orphan = await startRabbitNode();
+    try {
+      const beam = Number(readFileSync(join(orphan.dir, 'rabbit.pid'), 'utf8'));
+      const deadPid = spawnSync(process.execPath, ['-p', 'process.pid'], { encoding: 'utf8' }).stdout.trim();
+      writeFileSync(join(orphan.dir, 'owner.pid'), deadPid);
+      await reapStaleNodes(dirname(orphan.dir));
+      expect(existsSync(orphan.dir)).toBe(false);
+      await expect.poll(() => isAlive(beam)).toBe(false);
+      expect(existsSync(node.dir)).toBe(true);
+      expect(await node.ctl(['eval', 'ok.'])).toContain('ok');
+    } finally {
+      await orphan.dispose();
+    }
+  });
+
+  // Last, on the shared node of this file: afterAll's dispose() is then a no-op (safe twice).
   it('dispose stops the node and deletes its directory', async () => {
-    const extra = await startRabbitNode();
-    expect(existsSync(extra.dir)).toBe(true);
-    await extra.dispose();
-    expect(existsSync(extra.dir)).toBe(false);
-    await expect(extra.ctl(['status'], 20_000)).rejects.toThrow();
+    expect(existsSync(node.dir)).toBe(true);
+    await node.dispose();
+    expect(existsSync(node.dir)).toBe(false);
+    expect(await answersAmqp(node.port)).toBe(false);
   });
 });
