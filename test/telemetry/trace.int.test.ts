@@ -145,7 +145,8 @@ describe('one trace from HTTP request to app', () => {
     expect(clients.map((s) => s.attributes['http.response.status_code'])).toEqual([503, 200]);
     expect(clients.map((s) => s.parentSpanId)).toEqual(attempts.map((s) => s.spanId));
     expect(clients[0]).toMatchObject({ statusCode: 2, attributes: expect.objectContaining({ 'error.type': '503' }) });
-    expect(attempts[0]?.attributes).toMatchObject({ 'mq.outcome': 'retried' });
+    expect(attempts[0]).toMatchObject({ statusCode: 2, attributes: expect.objectContaining({ 'mq.outcome': 'retried', 'error.type': expect.any(String) }) });
+    expect(attempts[1]).toMatchObject({ statusCode: 0, attributes: expect.objectContaining({ 'mq.outcome': 'done' }) });
 
     // The consumer's log line about the retry leads to the same trace.
     await expect.poll(() => consumer.logs().filter((line) => line.message_id === messageId).map((line) => line.msg)).toContain('delivery retried');
