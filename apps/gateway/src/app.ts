@@ -6,6 +6,7 @@ import type { AppDeps, GatewayEnv } from './routes/context.js';
 import { countRequests } from './routes/guards.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerPublishRoute } from './routes/publish.js';
+import { documentTopics } from './routes/topic-docs.js';
 import { validationHook } from './validation.js';
 
 export type { AppDeps } from './routes/context.js';
@@ -28,5 +29,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
   registerPublishRoute(app, deps);
   registerBatchRoute(app, deps);
   registerOpsRoutes(app, deps);
+  documentTopics(app, deps);
   return app;
 }

@@ -8,6 +8,8 @@ export interface Topic extends TopicConfig {
   name: string;
   /** Present when the topic has a `schema`; bodies must then be JSON that matches it. */
   validate?: (data: unknown) => SchemaIssue[];
+  /** The JSON Schema itself, for /openapi.json (OpenAPI 3.1 schemas are JSON Schema 2020-12). */
+  jsonSchema?: object;
 }
 
 /** One schema violation, as returned in a 422's `errors`. */
@@ -29,15 +31,15 @@ function toIssues(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
   }));
 }
 
-function compileSchema(ajv: Ajv2020, path: string, where: string): ValidateFunction {
-  let schema: unknown;
+function compileSchema(ajv: Ajv2020, path: string, where: string): { schema: object; validator: ValidateFunction } {
+  let schema: object;
   try {
-    schema = JSON.parse(readFileSync(path, 'utf8'));
+    schema = JSON.parse(readFileSync(path, 'utf8')) as object;
   } catch (err) {
     throw new ConfigError(`${where}: cannot read JSON Schema ${path}: ${(err as Error).message.split('\n')[0]}`);
   }
   try {
-    return ajv.compile(schema as object);
+    return { schema, validator: ajv.compile(schema) };
   } catch (err) {
     throw new ConfigError(`${where}: invalid JSON Schema ${path}: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -53,11 +55,13 @@ export function loadTopics(loaded: Pick<LoadedConfig, 'config' | 'configPath' | 
   const topics = new Map<string, Topic>();
   for (const [name, topic] of Object.entries(loaded.config.topics)) {
     const where = `${loaded.configPath}: topics.${name}.schema`;
-    const validator = topic.schema ? compileSchema(ajv, loaded.resolvePath(topic.schema), where) : undefined;
+    const compiled = topic.schema ? compileSchema(ajv, loaded.resolvePath(topic.schema), where) : undefined;
+    const validator = compiled?.validator;
     topics.set(name, {
       ...topic,
       name,
       validate: validator && ((data) => (validator(data) ? [] : toIssues(validator.errors))),
+      jsonSchema: compiled?.schema,
     });
   }
   return topics;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness } from '../test-fixtures.js';
+import { createHarness, orderSchema } from '../test-fixtures.js';
 
 describe('health', () => {
   it('/livez is always 200; /readyz follows the broker and draining', async () => {
@@ -54,6 +54,13 @@ describe('/openapi.json and /docs', () => {
     expect(doc.paths['/v1/topics/{topic}/messages/batch']).toBeDefined();
     expect(doc.components.schemas).toHaveProperty('BatchRequest');
     expect(doc.components.schemas).toHaveProperty('Problem');
+  });
+
+  it("documents each topic with the JSON Schema its bodies are checked against", async () => {
+    const h = createHarness();
+    const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: unknown }> } } }> };
+    expect(doc.paths['/v1/topics/orders/messages']!.post.requestBody.content['application/json']!.schema).toEqual(orderSchema);
+    expect(Object.keys(doc.paths['/v1/topics/images/messages']!.post.requestBody.content)).toEqual(['image/*']);
   });
 
   it('renders the API reference at /docs', async () => {
