@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqError, type ConnectionState, type MqClient } from '@mq/mq';
-import { createClient } from './helpers/broker.ts';
+import { AMQP_URL, createClient } from './helpers/broker.ts';
 
 const clients: MqClient[] = [];
 afterEach(async () => {
@@ -29,6 +29,13 @@ describe('MqClient connection', () => {
     expect(error).toBeInstanceOf(MqError);
     expect((error as MqError).code).toBe('NOT_CONNECTED');
     expect(client.state).toBe('connecting');
+  });
+
+  it('tries the cluster node URLs in turn', async () => {
+    const client = createClient({ urls: ['amqp://guest:guest@127.0.0.1:1', AMQP_URL] });
+    clients.push(client);
+    await client.waitReady(10_000);
+    expect(client.state).toBe('ready');
   });
 
   it('rejects a URL that is not amqp(s)', () => {

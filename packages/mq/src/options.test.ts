@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toRabbitOptions } from './connection.js';
 import { normalizeConnectionOptions, normalizePublisherOptions, normalizeRetryPolicy } from './options.js';
@@ -14,6 +17,15 @@ describe('options', () => {
     const rabbit = toRabbitOptions(normalizeConnectionOptions({ urls: ['amqps://u:p@secure'] }));
     expect(rabbit.hosts).toEqual(['secure:5671']);
     expect(rabbit.tls).toEqual({ ca: undefined, cert: undefined, key: undefined });
+  });
+
+  it('reads the CA, client certificate and key from files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mq-tls-'));
+    for (const name of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, name), `-----${name}-----`);
+    const tls = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
+    const rabbit = toRabbitOptions(normalizeConnectionOptions({ urls: ['amqps://u:p@secure:5671'], tls }));
+    expect(rabbit.tls).toEqual({ ca: Buffer.from('-----ca.pem-----'), cert: Buffer.from('-----cert.pem-----'), key: Buffer.from('-----key.pem-----') });
+    rmSync(dir, { recursive: true });
   });
 
   it('rejects nonsense', () => {
