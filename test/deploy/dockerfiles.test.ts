@@ -60,7 +60,9 @@ describe.each(images)('apps/$app/Dockerfile', ({ app, pkg, port }) => {
 
   it('runs as the unprivileged node user under tini, with the contract start command', () => {
     expect(argsOf(runtime, 'USER')).toEqual(['node']);
-    expect(argsOf(runtime, 'RUN').join('\n')).toMatch(/apt-get install[^\n]*\btini\b/);
+    const runtimeRuns = argsOf(runtime, 'RUN').join('\n');
+    expect(runtimeRuns).toMatch(/apt-get install --yes --no-install-recommends tini\b/);
+    expect(runtimeRuns).toContain('rm -rf /var/lib/apt/lists/*');
     expect(execForm(argsOf(runtime, 'ENTRYPOINT')[0] ?? '')).toEqual(['/usr/bin/tini', '--']);
     expect(execForm(argsOf(runtime, 'CMD')[0] ?? '')).toEqual(['node', `apps/${app}/dist/main.js`]);
   });
