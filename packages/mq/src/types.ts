@@ -11,8 +11,10 @@ export interface MqLogger {
   error(obj: object, msg: string): void;
 }
 
+/** `connecting` (also while reconnecting), `ready`, `blocked` (broker alarm: publishes fail fast with `BLOCKED`), `closed`. */
 export type ConnectionState = 'connecting' | 'ready' | 'blocked' | 'closed';
 
+/** PEM files for `amqps://` URLs; without them the system CAs are used. */
 export interface TlsFiles {
   /** PEM file of the CA that signed the broker's certificate. */
   caFile?: string;
@@ -22,6 +24,7 @@ export interface TlsFiles {
   keyFile?: string;
 }
 
+/** How `MqClient` connects; see the README for the reconnect and heartbeat behaviour. */
 export interface ConnectionOptions {
   /** Broker URLs, tried in turn; `amqps://` means TLS. */
   urls: string[];
@@ -37,6 +40,7 @@ export interface ConnectionOptions {
   logger?: MqLogger;
 }
 
+/** Broker-side delayed retries of one subscription: delay = initialDelayMs × multiplier^(attempt-1), capped at maxDelayMs. */
 export interface RetryPolicy {
   /** Attempts in all, the first included; after the last one the message is parked. @default 5 */
   maxAttempts: number;
@@ -48,12 +52,14 @@ export interface RetryPolicy {
   multiplier: number;
 }
 
+/** Binds a work queue to a topic exchange. */
 export interface BindingSpec {
   exchange: string;
   /** Binding pattern (`*`, `#` allowed). */
   routingKey: string;
 }
 
+/** One subscription's work queue with its bindings, retry policy and dead-letter choice. */
 export interface QueueSpec {
   /** Quorum queue name. Retry queues are `<name>.retry.<delayMs>`, the dead-letter queue `<name>.dlq`. */
   name: string;
@@ -72,6 +78,7 @@ export interface Topology {
   queues: QueueSpec[];
 }
 
+/** Bounds of a {@link Publisher}: nothing is ever buffered without limit. */
 export interface PublisherOptions {
   /** How long to wait for a confirm before rejecting with `PUBLISH_TIMEOUT`. @default 5000 */
   confirmTimeoutMs?: number;
@@ -83,8 +90,10 @@ export interface PublisherOptions {
   appId?: string;
 }
 
+/** An application header value (AMQP field table). */
 export type HeaderValue = string | number | boolean;
 
+/** What to publish; persistence, `mandatory`, timestamp and message id are added. */
 export interface OutgoingMessage {
   exchange: string;
   routingKey: string;
@@ -96,10 +105,12 @@ export interface OutgoingMessage {
   headers?: Record<string, HeaderValue>;
 }
 
+/** The outcome of a confirmed publish. */
 export interface PublishResult {
   messageId: string;
 }
 
+/** Publishes with confirms; create with `MqClient.createPublisher()`. */
 export interface Publisher {
   /**
    * Publishes persistent, `mandatory`, with confirms. Resolves only once the broker confirmed the
@@ -134,8 +145,10 @@ export interface IncomingMessage {
  */
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
 
+/** How a delivery ended: handled, sent to a delay queue, parked, skipped as a duplicate, or dropped (no dead-letter queue). */
 export type DeliveryOutcome = 'done' | 'retried' | 'parked' | 'duplicate' | 'dropped';
 
+/** Emitted as `outcome` by a {@link Consumer} after each delivery, for metrics and logs. */
 export interface OutcomeEvent {
   queue: string;
   outcome: DeliveryOutcome;
@@ -151,6 +164,7 @@ export interface DedupStore {
   close?(): Promise<void>;
 }
 
+/** Options of `MqClient.createConsumer()`. */
 export interface ConsumerOptions {
   /** Must be one of the declared topology's queues (its retry policy comes from there). */
   queue: string;
@@ -162,6 +176,7 @@ export interface ConsumerOptions {
   dedup?: { store: DedupStore; windowMs: number };
 }
 
+/** A running consumer of one queue; create with `MqClient.createConsumer()`. */
 export interface Consumer {
   /** Stop taking deliveries (e.g. the app is down); in-flight handlers finish. */
   pause(): Promise<void>;
@@ -192,6 +207,7 @@ export interface ParkedMessage {
   lastFailureAt: Date;
 }
 
+/** Operator actions on a subscription's dead-letter queue (`<queue>.dlq`); `queue` is the work queue's name. */
 export interface DeadLetterAdmin {
   /** Up to `limit` parked messages of a queue, oldest first, none lost. */
   list(queue: string, limit?: number): Promise<ParkedMessage[]>;
@@ -200,11 +216,13 @@ export interface DeadLetterAdmin {
   purge(queue: string): Promise<{ purged: number }>;
 }
 
+/** Counts from a passive queue declaration. */
 export interface QueueStats {
   messageCount: number;
   consumerCount: number;
 }
 
+/** Events of `MqClient`: `state` on every connection state change, `error` for connection and declaration errors. */
 export interface MqClientEvents {
   state: [state: ConnectionState, previous: ConnectionState];
   error: [error: Error];
