@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
-import { buildTopology, ConfigError, loadConfig, type LoadedConfig } from '@mq/config';
+import { buildTopology, ConfigError, loadConfig, type Env, type LoadedConfig } from '@mq/config';
 import { MemoryDedupStore, MqClient, MqError, RedisDedupStore, type DedupStore } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger } from '@mq/telemetry';
+import type { Hono } from 'hono';
 import { Agent } from 'undici';
 import { createApp } from './app.js';
 import { buildSettings, type ConsumerSettings } from './config.js';
@@ -43,8 +44,8 @@ async function workerSubscriptions(settings: ConsumerSettings, dispatcher: Agent
 }
 
 /** Declares the topology, retrying while the broker is unreachable; a clash is fatal. */
-async function declare(client: MqClient, loaded: LoadedConfig, logger: Logger): Promise<void> {
-  for (;;) {
+async function declare(client: MqClient, loaded: LoadedConfig, logger: Logger, stopping: () => boolean): Promise<void> {
+  while (!stopping()) {
     try {
       await client.declare(buildTopology(loaded.config, { withQueues: true }));
       return;
@@ -53,11 +54,33 @@ async function declare(client: MqClient, loaded: LoadedConfig, logger: Logger): 
         console.error(`topology error: ${error.message}`);
         process.exit(1);
       }
-      if (client.state === 'closed') throw error;
+      if (stopping()) return;
       logger.warn({ err: error }, 'cannot declare the topology yet; retrying');
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
+}
+
+function createClient(env: Env, logger: Logger): MqClient {
+  return new MqClient({
+    urls: env.AMQP_URL,
+    connectionName: `mq-consumer@${hostname()}`,
+    heartbeatSeconds: env.AMQP_HEARTBEAT_S,
+    reconnectInitialDelayMs: env.AMQP_RECONNECT_MIN_MS,
+    reconnectMaxDelayMs: env.AMQP_RECONNECT_MAX_MS,
+    tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
+    logger,
+  });
+}
+
+function listen(app: Hono, env: Env, logger: Logger): void {
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    logger.info({ port: info.port, host: env.HOST }, 'consumer listening (health, metrics, admin API)');
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    console.error(`cannot listen on ${env.HOST}:${env.PORT}: ${error.code ?? error.message}`);
+    process.exit(1);
+  });
 }
 
 async function main(): Promise<void> {
@@ -70,15 +93,7 @@ async function main(): Promise<void> {
 
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   const subscriptions = await workerSubscriptions(settings, dispatcher);
-  const client = new MqClient({
-    urls: env.AMQP_URL,
-    connectionName: `mq-consumer@${hostname()}`,
-    heartbeatSeconds: env.AMQP_HEARTBEAT_S,
-    reconnectInitialDelayMs: env.AMQP_RECONNECT_MIN_MS,
-    reconnectMaxDelayMs: env.AMQP_RECONNECT_MAX_MS,
-    tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
-    logger,
-  });
+  const client = createClient(env, logger);
   const dedup: DedupStore = env.REDIS_URL ? new RedisDedupStore({ url: env.REDIS_URL }) : new MemoryDedupStore();
   const adminSubscriptions = subscriptions.map((s) => ({ name: s.name, queue: s.queue, deadLetter: deadLetterOf(settings, s.name) }));
   const metrics = createMetrics({
@@ -88,7 +103,6 @@ async function main(): Promise<void> {
     connectionState: () => client.state,
   });
   const worker = createWorker({ client, subscriptions, dedup, logger, onOutcome: (name, event) => metrics.recordOutcome(name, event) });
-
   const shutdown = installShutdown({
     timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logger,
@@ -109,11 +123,9 @@ async function main(): Promise<void> {
     admin: settings.admin,
     logError: (error) => logger.error({ err: error }, 'admin request failed'),
   });
-  serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-    logger.info({ port: info.port, host: env.HOST }, 'consumer listening (health, metrics, admin API)');
-  });
+  listen(app, env, logger);
 
-  await declare(client, loaded, logger);
+  await declare(client, loaded, logger, () => shutdown.draining);
   if (shutdown.draining) return;
   worker.start();
   logger.info({ subscriptions: subscriptions.map((s) => `${s.name} <- ${s.queue}`) }, 'consuming');
