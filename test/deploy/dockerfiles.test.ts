@@ -114,5 +114,7 @@ describe('.dockerignore', () => {
   const lines = readFileSync(new URL('.dockerignore', root), 'utf8').split('\n').map((l) => l.trim());
   it('keeps local dependencies, builds and git out of the build context', () => {
     expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git', '.local']));
+    // what the build needs stays in: the lockfile and the TypeScript base config
+    expect(lines.filter((l) => /package-lock|tsconfig|package\.json|^\*$|^\*\*$/.test(l))).toEqual([]);
   });
 });
