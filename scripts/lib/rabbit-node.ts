@@ -48,7 +48,7 @@ export interface RabbitNode {
   readonly dir: string;
   /** Starts the node again after stop()/kill(), keeping its data; resolves when it is booted. */
   start(): Promise<void>;
-  /** Graceful shutdown (rabbitmqctl shutdown); resolves when the process has exited. */
+  /** Graceful shutdown (SIGTERM, like `rabbitmqctl shutdown`); resolves when the process has exited. */
   stop(): Promise<void>;
   /** stop() then start(), same name, port and data. */
   restart(): Promise<void>;
@@ -56,7 +56,7 @@ export interface RabbitNode {
   kill(): Promise<void>;
   /** Runs `rabbitmqctl -n <name> ...args` and returns its stdout. Rejects on a non-zero exit. */
   ctl(args: string[], timeoutMs?: number): Promise<string>;
-  /** Stops the node if running and deletes its directory. Safe to call twice. */
+  /** Kills the node if running and deletes its directory. Safe to call twice. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -196,9 +196,10 @@ function createRabbitNode(layout: NodeLayout, startTimeoutMs: number): RabbitNod
         if (proc.exitCode !== null || proc.signalCode !== null) {
           throw new Error(`exited with ${proc.exitCode ?? proc.signalCode}`);
         }
+        // The AMQP listener opens at the end of the boot, so an answer means ready; cheaper
+        // than `rabbitmqctl await_startup`, which boots a second Erlang VM on a busy machine.
         return answersAmqp(layout.port);
       }, startTimeoutMs);
-      await ctl(['await_startup'], startTimeoutMs);
     } catch (error) {
       const tail = await tailFile(consoleLog, 30);
       throw new Error(`RabbitMQ node ${layout.name} did not start: ${String(error)}\n${tail}`, { cause: error });
@@ -218,7 +219,9 @@ function createRabbitNode(layout: NodeLayout, startTimeoutMs: number): RabbitNod
   const stop = async (): Promise<void> => {
     const proc = child;
     if (!proc) return;
-    await ctl(['shutdown']).catch(() => signalGroup(proc, 'SIGTERM'));
+    // SIGTERM makes the server script stop the VM gracefully (as `rabbitmqctl shutdown` would,
+    // without booting the CLI's own VM).
+    signalGroup(proc, 'SIGTERM');
     await exited;
   };
 
@@ -235,7 +238,7 @@ function createRabbitNode(layout: NodeLayout, startTimeoutMs: number): RabbitNod
   const dispose = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    await stop().catch(kill);
+    // Its data is deleted next, so there is nothing to shut down gracefully for.
     await kill();
     await rm(layout.dir, { recursive: true, force: true });
   };

@@ -73,4 +73,10 @@ describe('publish over HTTP, delivered to the app', () => {
       await stack.broker.queueDelete({ queue: watch });
     }
   });
+
+  // Last: it stops the stack (afterAll's stop() then only cleans up the broker objects).
+  it('SIGTERM drains the gateway and the consumer, which exit 0', async () => {
+    const [gatewayCode, consumerCode] = await Promise.all([stack.gateway.stop('SIGTERM'), stack.consumer.stop('SIGTERM')]);
+    expect({ gatewayCode, consumerCode }).toEqual({ gatewayCode: 0, consumerCode: 0 });
+  });
 });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Connection } from 'rabbitmq-client';
 import { startRabbitNode, type RabbitNode } from '../../scripts/lib/rabbit-node.ts';
 import { answersAmqp } from '../../scripts/lib/free-port.ts';
-import { isAlive, reapStaleNodes } from '../../scripts/lib/rabbit-reaper.ts';
+import { isAlive } from '../../scripts/lib/rabbit-reaper.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 // One private node for the whole file: booting one costs ~5 s of a shared 2-core machine.
@@ -70,22 +69,6 @@ describe('private RabbitMQ node', () => {
       await expect.poll(() => connects, { timeout: 20_000 }).toBe(2);
       expect(connection.ready).toBe(true);
     });
-  });
-
-  it('reaps a node whose owner process died, and only that one', async () => {
-    const orphan = await startRabbitNode();
-    try {
-      const beam = Number(readFileSync(join(orphan.dir, 'rabbit.pid'), 'utf8'));
-      const deadPid = spawnSync(process.execPath, ['-p', 'process.pid'], { encoding: 'utf8' }).stdout.trim();
-      writeFileSync(join(orphan.dir, 'owner.pid'), deadPid);
-      await reapStaleNodes(dirname(orphan.dir));
-      expect(existsSync(orphan.dir)).toBe(false);
-      await expect.poll(() => isAlive(beam)).toBe(false);
-      expect(existsSync(node.dir)).toBe(true);
-      expect(await node.ctl(['eval', 'ok.'])).toContain('ok');
-    } finally {
-      await orphan.dispose();
-    }
   });
 
   // Last, on the shared node of this file: afterAll's dispose() is then a no-op (safe twice).
