@@ -107,6 +107,15 @@ describe('admin API', () => {
     expect(await purge.json()).toEqual({ purged: 3 });
   });
 
+  it('answers 503 with Retry-After when the broker cannot be reached', async () => {
+    const { app, list } = setup();
+    list.mockRejectedValueOnce(Object.assign(new Error('connection closed'), { name: 'AMQPConnectionError' }));
+    const res = await app.request('/v1/subscriptions/billing/dead-letters', { headers: auth });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toMatchObject({ code: 'BROKER_UNAVAILABLE' });
+  });
+
   it('answers 404 for an unknown subscription and 409 without a dead-letter queue', async () => {
     const { app } = setup();
     expect((await app.request('/v1/subscriptions/nope/dead-letters', { headers: auth })).status).toBe(404);

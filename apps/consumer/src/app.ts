@@ -43,8 +43,13 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     deps.logError?.(error);
+    // MqError codes, or rabbitmq-client's own errors (AMQPError, AMQPConnectionError, ...) when
+    // the dead-letter admin could not get a channel: both mean the broker is out of reach.
     const code = (error as { code?: unknown }).code;
-    if (code === 'NOT_CONNECTED' || code === 'CLOSED') return problem(c, 503, 'BROKER_UNAVAILABLE', error.message);
+    if (code === 'NOT_CONNECTED' || code === 'CLOSED' || error.name.startsWith('AMQP')) {
+      c.header('retry-after', '5');
+      return problem(c, 503, 'BROKER_UNAVAILABLE', error.message);
+    }
     return problem(c, 500, 'INTERNAL', 'internal error');
   });
   return app;
