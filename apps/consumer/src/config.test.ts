@@ -43,6 +43,11 @@ describe('consumer settings', () => {
     await expect(settingsFor(base.replace('{url: "http://127.0.0.1:3000/orders"}', '{module: ./nope.mjs}'))).rejects.toBeInstanceOf(ConfigError);
   });
 
+  it('refuses two subscriptions on one queue', async () => {
+    const twice = `${base}  audit:\n    queue: billing.orders\n    bind: [{topic: orders}]\n    deliver: {url: "http://127.0.0.1:3000/audit"}\n`;
+    await expect(settingsFor(twice)).rejects.toThrow(/subscriptions\.audit\.queue: "billing\.orders" is already the queue of subscription "billing"/);
+  });
+
   it('takes token secrets from the environment and warns about unset ones', async () => {
     const yaml = `${base}auth:\n  tokens:\n    - {name: ops, env: OPS_TOKEN, admin: true}\n    - {name: other, env: OTHER_TOKEN}\n`;
     const settings = await settingsFor(yaml, { OPS_TOKEN: 'abc' });

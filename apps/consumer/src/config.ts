@@ -30,6 +30,14 @@ export function buildSettings(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Con
     config,
     target: resolveTarget(loaded, name, config),
   }));
+  const owner = new Map<string, string>();
+  for (const { name, config } of subscriptions) {
+    const other = owner.get(config.queue);
+    if (other !== undefined) {
+      throw new ConfigError(`${loaded.configPath}: subscriptions.${name}.queue: "${config.queue}" is already the queue of subscription "${other}"`);
+    }
+    owner.set(config.queue, name);
+  }
   const topicByExchange = new Map<string, string>();
   for (const [topic, { exchange }] of Object.entries(loaded.config.topics)) {
     if (!topicByExchange.has(exchange)) topicByExchange.set(exchange, topic);
