@@ -53,47 +53,10 @@ interface Running {
 export function createWorker(deps: WorkerDeps): Worker {
   const running: Running[] = [];
   let closing = false;
-
-  const startOne = (sub: WorkerSubscription): Running => {
-    const log = deps.logger.child({ subscription: sub.name });
-    // The breaker's callbacks use `consumer`, created below: they only run once deliveries fail.
-    const breaker = createCircuitBreaker({
-      ...sub.circuit,
-      probe: sub.probe,
-      onStateChange: (state, previous) => {
-        log.warn({ circuit: state, previous }, `circuit ${state}`);
-        if (state === 'open' && previous === 'closed') void consumer.pause().catch((error: unknown) => log.error({ err: error }, 'pause failed'));
-        if (state === 'closed' && !closing) void consumer.resume().catch((error: unknown) => log.error({ err: error }, 'resume failed'));
-      },
-    });
-    const consumer = deps.client.createConsumer(
-      {
-        queue: sub.queue,
-        prefetch: sub.prefetch,
-        concurrency: sub.concurrency,
-        ...(deps.dedup && sub.dedupWindowMs > 0 ? { dedup: { store: deps.dedup, windowMs: sub.dedupWindowMs } } : {}),
-      },
-      async (message) => {
-        try {
-          await sub.deliver(message);
-          breaker.recordSuccess();
-        } catch (error) {
-          if (!(error instanceof UnrecoverableError)) breaker.recordFailure();
-          throw error;
-        }
-      },
-    );
-    consumer.on('outcome', (event) => {
-      logOutcome(log, event);
-      deps.onOutcome?.(sub.name, event);
-    });
-    return { sub, consumer, breaker };
-  };
-
   return {
     start() {
       if (running.length > 0) return;
-      for (const sub of deps.subscriptions) running.push(startOne(sub));
+      for (const sub of deps.subscriptions) running.push(startSubscription(sub, deps, () => closing));
     },
     get started() {
       return running.length === deps.subscriptions.length;
@@ -112,6 +75,40 @@ export function createWorker(deps: WorkerDeps): Worker {
       await Promise.all(running.map(({ consumer }) => consumer.close(timeoutMs)));
     },
   };
+}
+
+/** One consumer whose breaker pauses it while the target keeps failing and resumes it after a good probe. */
+function startSubscription(sub: WorkerSubscription, deps: WorkerDeps, closing: () => boolean): Running {
+  const log = deps.logger.child({ subscription: sub.name });
+  // The breaker's callbacks use `consumer`, created below: they only run once deliveries fail.
+  const breaker = createCircuitBreaker({
+    ...sub.circuit,
+    probe: sub.probe,
+    onStateChange: (state, previous) => {
+      log.warn({ circuit: state, previous }, `circuit ${state}`);
+      if (state === 'open' && previous === 'closed') void consumer.pause().catch((error: unknown) => log.error({ err: error }, 'pause failed'));
+      if (state === 'closed' && !closing()) void consumer.resume().catch((error: unknown) => log.error({ err: error }, 'resume failed'));
+    },
+  });
+  const dedup = deps.dedup && sub.dedupWindowMs > 0 ? { dedup: { store: deps.dedup, windowMs: sub.dedupWindowMs } } : {};
+  const consumer = deps.client.createConsumer(
+    { queue: sub.queue, prefetch: sub.prefetch, concurrency: sub.concurrency, ...dedup },
+    async (message) => {
+      try {
+        await sub.deliver(message);
+        breaker.recordSuccess();
+      } catch (error) {
+        // A parked message is the message's fault, not the target's: it says nothing about its health.
+        if (!(error instanceof UnrecoverableError)) breaker.recordFailure();
+        throw error;
+      }
+    },
+  );
+  consumer.on('outcome', (event) => {
+    logOutcome(log, event);
+    deps.onOutcome?.(sub.name, event);
+  });
+  return { sub, consumer, breaker };
 }
 
 function logOutcome(logger: Logger, event: OutcomeEvent): void {
