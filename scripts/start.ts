@@ -60,7 +60,14 @@ function configFor(samplePort: number): string {
   return path;
 }
 
-function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string): void {
+/** The first topic of the config, for the curl we print (read after the build, with the apps' loader). */
+async function firstTopic(configPath: string): Promise<string> {
+  const { parseConfig } = await import('@mq/config');
+  const config = parseConfig(readFileSync(configPath, 'utf8'), configPath);
+  return Object.keys(config.topics)[0] ?? 'orders';
+}
+
+function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string, topic: string): void {
   const relative = configPath.startsWith(ROOT) ? configPath.slice(ROOT.length + 1) : configPath;
   console.log(`
   The local stack is up (config: ${relative}).
@@ -69,7 +76,7 @@ function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string)
     sample app  ${sample.url}   (receives the deliveries)
 
   Publish a message:
-    curl -i -X POST ${gateway.url}/v1/topics/orders/messages -H 'content-type: application/json' -d '{"orderId": 42, "total": 9.99}'
+    curl -i -X POST ${gateway.url}/v1/topics/${topic}/messages -H 'content-type: application/json' -d '{"orderId": 42, "total": 9.99}'
 
   See where it arrived (the sample app's received list; "ce-id" is the id the gateway answered):
     curl -s ${sample.url}/received
@@ -111,7 +118,7 @@ async function main(): Promise<void> {
     });
   }
   await Promise.all([waitHealthy(gateway, '/readyz'), waitHealthy(consumer, '/readyz')]);
-  printTryIt(gateway, sample, configPath);
+  printTryIt(gateway, sample, configPath, await firstTopic(configPath));
 }
 
 try {
