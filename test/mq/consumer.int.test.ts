@@ -105,13 +105,13 @@ describe('consumer', () => {
     let running = 0;
     let peak = 0;
     const done: string[] = [];
+    for (let n = 0; n < 6; n++) await publisher.publish({ exchange, routingKey: 'x', body: String(n) }); // queued before consuming starts
     const consumer = client.createConsumer({ queue, concurrency: 2, prefetch: 4 }, async (m) => {
       peak = Math.max(peak, ++running);
       await new Promise((r) => setTimeout(r, 50));
       running--;
       done.push(m.body.toString());
     });
-    for (let n = 0; n < 6; n++) await publisher.publish({ exchange, routingKey: 'x', body: String(n) });
     await vi.waitFor(() => expect(done).toHaveLength(6), { timeout: 10_000 });
     expect(peak).toBe(2);
     await consumer.pause();
