@@ -55,14 +55,15 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
       return active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
     },
     async publish(topic, message) {
-      const stopTimer = metrics.publishDuration.startTimer({ topic });
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       metrics.inFlight.inc();
       try {
         const result = await withDeadline(publisher.publish(message), deadlineMs);
-        stopTimer({ outcome: 'confirmed' });
+        metrics.observePublish(topic, 'confirmed', seconds());
         return result;
       } catch (err) {
-        stopTimer({ outcome: err instanceof MqError ? err.code : 'error' });
+        metrics.observePublish(topic, err instanceof MqError ? err.code : 'error', seconds());
         throw err;
       } finally {
         metrics.inFlight.dec();

@@ -35,6 +35,20 @@ export function validationHook(result: { success: true } | { success: false; err
   if (!result.success) throw problemFromZod(result.target, result.error);
 }
 
+/** Validates one optional request field with its documented schema; 400 with `code` otherwise. */
+export function checkField<T>(schema: z.ZodType<T>, value: string | undefined, code: ProblemCode, name: string): T | undefined {
+  if (value === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ProblemError(400, code, `invalid ${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+}
+
+/** {@link checkField} for a query parameter, which must not be repeated. */
+export function checkQueryField<T>(schema: z.ZodType<T>, values: string[] | undefined, code: ProblemCode, name: string): T | undefined {
+  if (values && values.length > 1) throw new ProblemError(400, code, `invalid ${name}: given more than once`);
+  return checkField(schema, values?.[0], code, name);
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses a JSON body (strict UTF-8); 400 `MALFORMED_JSON` otherwise. */

@@ -74,7 +74,7 @@ export function registerBatchRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps):
   });
 
   app.openapi(route, async (c) => {
-    const topic = c.var.topic;
+    const topic = c.get('topic');
     const routingKey = chooseRoutingKey(topic, c.req.valid('query').routingKey);
     const messages = prepare(topic, routingKey, c.req.valid('json').messages, deps, traceHeaders((n) => c.req.header(n)));
     const settled = await Promise.allSettled(messages.map((m) => deps.publish.publish(topic.name, m)));

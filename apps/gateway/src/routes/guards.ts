@@ -62,7 +62,7 @@ function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
       throw new ProblemError(415, 'UNSUPPORTED_CONTENT_ENCODING', 'send the body without Content-Encoding');
     }
     // A batch is JSON; its messages are published as application/json, so the topic must take that.
-    resolveContentType(c.var.topic, kind === 'batch' ? 'application/json' : c.req.header('content-type'));
+    resolveContentType(c.get('topic'), kind === 'batch' ? 'application/json' : c.req.header('content-type'));
     await next();
   };
   if (kind === 'batch') {
@@ -70,7 +70,7 @@ function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
     return [contentType, bodyLimit({ maxSize: limit, onError: tooLarge(limit) })];
   }
   const perTopic = new Map([...deps.topics.values()].map((t) => [t.name, bodyLimit({ maxSize: t.maxBytes, onError: tooLarge(t.maxBytes) })]));
-  const limitBody: Guard = (c, next) => perTopic.get(c.var.topic.name)!(c, next);
+  const limitBody: Guard = (c, next) => perTopic.get(c.get('topic').name)!(c, next);
   return [contentType, limitBody];
 }
 
@@ -85,6 +85,6 @@ export function countRequests(deps: AppDeps): Guard {
     await next();
     const name = c.req.param('topic');
     const topic = name !== undefined && deps.topics.has(name) ? name : 'unknown';
-    deps.metrics.requests.inc({ topic, status: String(c.res.status) });
+    deps.metrics.countRequest(topic, c.res.status);
   };
 }
