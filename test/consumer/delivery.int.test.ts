@@ -123,7 +123,6 @@ describe('consumer delivery', () => {
     // 300 ms then 600 ms by the policy; broker TTL expiry and a busy machine only add to it
     expect(gaps[0]).toBeGreaterThanOrEqual(280);
     expect(gaps[1]).toBeGreaterThanOrEqual(580);
-    expect(gaps[1]).toBeGreaterThan(gaps[0]! * 1.3);
     expect(gaps[1]).toBeLessThan(10_000);
   });
 
