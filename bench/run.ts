@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { CONSUMER_MAIN, GATEWAY_MAIN, isBuilt } from './lib/apps.ts';
 import { compileBaselines } from './lib/baselines.ts';
 import { openConnection } from './lib/broker.ts';
-import { createContext, FULL, QUICK, type BenchCase, type BenchContext } from './lib/context.ts';
+import { createContext, FULL, QUICK, type BenchCase, type BenchContext, type Settings } from './lib/context.ts';
 import { describeMachine } from './lib/machine.ts';
 import { killAll } from './lib/processes.ts';
 import { errorRow, renderTable, type Row } from './lib/table.ts';
@@ -18,11 +18,19 @@ import { CASES, TABLE_ORDER } from './cases/index.ts';
 const HELP = `usage: npm run bench [-- --quick] [-- --only <case,...>]
   --quick   short runs and a smaller backlog (under 3 minutes)
   --only    run only these cases: ${CASES.map((c) => c.id).join(', ')}
-  --keep    keep the temp dir with the processes' logs`;
+  --keep    keep the temp dir with the processes' logs
+  --backlog N, --duration S   override the consumer backlog / seconds per measurement`;
 
 function parseCli() {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, only: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean' },
+      backlog: { type: 'string' },
+      duration: { type: 'string' },
+    },
   });
   if (values.help) {
     console.log(HELP);
@@ -31,7 +39,17 @@ function parseCli() {
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((id) => !CASES.some((c) => c.id === id)) ?? [];
   if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}\n${HELP}`);
-  return { quick: values.quick ?? false, keep: values.keep ?? false, cases: CASES.filter((c) => !only || only.includes(c.id)) };
+  const quick = values.quick ?? false;
+  const settings: Settings = { ...(quick ? QUICK : FULL) };
+  if (values.backlog) settings.backlog = positive('--backlog', values.backlog);
+  if (values.duration) settings.durationS = positive('--duration', values.duration);
+  return { quick, settings, keep: values.keep ?? false, cases: CASES.filter((c) => !only || only.includes(c.id)) };
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} wants a positive integer, not "${value}"`);
+  return n;
 }
 
 /** Why a case cannot run on this checkout, or undefined when it can. */
@@ -65,7 +83,7 @@ async function main(): Promise<void> {
   const began = performance.now();
   const { ctx, dispose, disposeNode } = createContext({
     quick: cli.quick,
-    settings: cli.quick ? QUICK : FULL,
+    settings: cli.settings,
     amqpUrl,
     tmpDir,
     conn,

@@ -8,8 +8,9 @@ import { baselinePath } from './baselines.ts';
 import { startNode, waitHttpOk, type BenchProcess } from './processes.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const GATEWAY_MAIN = join(REPO_ROOT, 'apps/gateway/dist/main.js');
-export const CONSUMER_MAIN = join(REPO_ROOT, 'apps/consumer/dist/main.js');
+/** The built apps; BENCH_GATEWAY_MAIN / BENCH_CONSUMER_MAIN point at another build to compare. */
+export const GATEWAY_MAIN = process.env.BENCH_GATEWAY_MAIN ?? join(REPO_ROOT, 'apps/gateway/dist/main.js');
+export const CONSUMER_MAIN = process.env.BENCH_CONSUMER_MAIN ?? join(REPO_ROOT, 'apps/consumer/dist/main.js');
 
 /** A started HTTP process: the process, its base URL and when it first answered ready. */
 export interface Server {
@@ -33,6 +34,12 @@ export function tracingEnv(serviceName: string, otlpUrl: string | undefined): Re
     OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
   };
+}
+
+/** NODE_OPTIONS for the apps under test only (e.g. `--max-old-space-size=128`), never the baselines. */
+function appNodeOptions(): Record<string, string> {
+  const options = process.env.BENCH_APP_NODE_OPTIONS;
+  return options ? { NODE_OPTIONS: options } : {};
 }
 
 /** Spawns `node <script>` on a free port and waits for `readyPath` to answer 200. */
@@ -79,7 +86,7 @@ export interface GatewayOptions {
 export async function startGateway(where: Where, options: GatewayOptions): Promise<Server> {
   const config = { topics: { [options.topic]: { exchange: options.exchange, routingKey: options.routingKey } } };
   const path = await writeConfig(where, `gateway-${options.topic}`, config);
-  return startServer('gateway', GATEWAY_MAIN, { MQ_CONFIG: path, ...tracingEnv('bench-gateway', options.otlpUrl) }, where);
+  return startServer('gateway', GATEWAY_MAIN, { MQ_CONFIG: path, ...appNodeOptions(), ...tracingEnv('bench-gateway', options.otlpUrl) }, where);
 }
 
 /** The retry policy the bench consumers run with: the documented defaults, spelled out. */
@@ -122,7 +129,7 @@ export async function startConsumer(where: Where, options: ConsumerAppOptions): 
     },
   };
   const path = await writeConfig(where, `consumer-${options.queue}`, config);
-  return startServer('consumer', CONSUMER_MAIN, { MQ_CONFIG: path, ...tracingEnv('bench-consumer', options.otlpUrl) }, where);
+  return startServer('consumer', CONSUMER_MAIN, { MQ_CONFIG: path, ...appNodeOptions(), ...tracingEnv('bench-consumer', options.otlpUrl) }, where);
 }
 
 /** Writes the no-op in-process handler module for `deliver.module`. */

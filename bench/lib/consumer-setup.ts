@@ -32,11 +32,16 @@ export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['de
 export type ConsumerSetup = ReturnType<typeof consumerSetup>;
 
 /** Drains the backlog once with the bare consumer, once with `subject`. */
-export async function drainBoth(ctx: BenchContext, setup: ConsumerSetup, subject: () => Promise<Server>): Promise<{ bare: DrainResult; ours: DrainResult }> {
+export async function drainBoth(
+  ctx: BenchContext,
+  setup: ConsumerSetup,
+  subject: () => Promise<Server>,
+  beforeStop?: (server: Server) => Promise<void>,
+): Promise<{ bare: DrainResult; ours: DrainResult }> {
   const { backlog, prefetch } = ctx.settings;
   await setup.fill(backlog);
   const bare = await drainWith(ctx, 'bare consumer', setup.options.queue, backlog, () => startBareConsumer(ctx, setup.options.queue, prefetch, prefetch));
   await setup.fill(backlog);
-  const ours = await drainWith(ctx, 'consumer', setup.options.queue, backlog, subject);
+  const ours = await drainWith(ctx, 'consumer', setup.options.queue, backlog, subject, beforeStop);
   return { bare, ours };
 }

@@ -31,7 +31,7 @@ const running = new Set<BenchProcess>();
 
 /** The bench's environment without OTEL_* and AMQP/config variables, so each run sets its own. */
 function inheritedEnv(): NodeJS.ProcessEnv {
-  const dropped = /^(OTEL_|MQ_CONFIG$|AMQP_URL$|PORT$|LOG_LEVEL$)/;
+  const dropped = /^(OTEL_|MQ_CONFIG$|AMQP_URL$|PORT$|LOG_LEVEL$|NODE_OPTIONS$)/;
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !dropped.test(key)));
 }
 

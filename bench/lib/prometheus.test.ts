@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile } from './prometheus.ts';
+import { histogramQuantile, metricValue } from './prometheus.ts';
 
 const TEXT = `# HELP d_seconds x
 # TYPE d_seconds histogram
@@ -24,5 +24,14 @@ describe('histogramQuantile', () => {
 
   it('is NaN for a histogram that is not there', () => {
     expect(histogramQuantile(TEXT, 'missing_seconds', 0.99)).toBeNaN();
+  });
+});
+
+describe('metricValue', () => {
+  it('reads a plain and a labelled metric, summing label sets', () => {
+    const text = 'nodejs_heap_size_used_bytes 1048576\nx_total{a="1"} 2\nx_total{a="2"} 3\nx_total_other 100\n';
+    expect(metricValue(text, 'nodejs_heap_size_used_bytes')).toBe(1048576);
+    expect(metricValue(text, 'x_total')).toBe(5);
+    expect(metricValue(text, 'absent')).toBeNaN();
   });
 });

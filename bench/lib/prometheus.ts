@@ -30,3 +30,14 @@ export function histogramQuantile(text: string, name: string, q: number): number
   }
   return Number.NaN;
 }
+
+/** The value of a gauge or counter, summed over its label sets; NaN when absent. */
+export function metricValue(text: string, name: string): number {
+  const line = new RegExp(`^${name}(?:\\{.*\\})?\\s+([0-9.eE+-]+)$`);
+  let sum = Number.NaN;
+  for (const raw of text.split('\n')) {
+    const match = line.exec(raw.trim());
+    if (match) sum = (Number.isNaN(sum) ? 0 : sum) + Number(match[1]);
+  }
+  return sum;
+}
