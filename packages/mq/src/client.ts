@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { AMQPChannelError, type Connection } from 'rabbitmq-client';
+import { AMQPChannelError } from 'rabbitmq-client';
 import { ConfirmPublisher } from './confirm-publisher.js';
-import { ConnectionStateTracker, isSocketOpen, openConnection } from './connection.js';
+import { ConnectionStateTracker } from './connection.js';
+import { ConnectionLink } from './connection-link.js';
 import { QueueConsumer } from './consumer.js';
 import { createDeadLetterAdmin } from './dead-letters.js';
 import { MqError } from './errors.js';
@@ -19,7 +20,8 @@ const REPUBLISH_OPTIONS = { confirmTimeoutMs: 15_000, connectWaitMs: 10_000, max
 const QUEUE_STATS_TIMEOUT_MS = 5000;
 
 /**
- * One AMQP connection with auto-reconnect, the declared topology, publishers and consumers.
+ * Auto-reconnecting AMQP connections (one for publishing; one for consuming, opened with the first
+ * consumer), the declared topology, publishers and consumers.
  *
  * @example
  * ```ts
@@ -31,21 +33,20 @@ const QUEUE_STATS_TIMEOUT_MS = 5000;
  */
 export class MqClient extends EventEmitter<MqClientEvents> {
   readonly #options: NormalizedConnectionOptions;
-  readonly #conn: Connection;
+  readonly #publishing: ConnectionLink;
+  #consuming: ConnectionLink | undefined;
   readonly #tracker: ConnectionStateTracker;
   readonly #topologies = new Set<Topology>();
   readonly #consumers = new Set<QueueConsumer>();
   readonly #publishers = new Set<Publisher>();
   readonly #republisher: ConfirmPublisher;
-  #blocked = false;
 
   constructor(readonly options: ConnectionOptions) {
     super();
     this.#options = normalizeConnectionOptions(options);
     this.#tracker = new ConnectionStateTracker(this.#options.logger, (state, previous) => this.emit('state', state, previous));
-    this.#conn = openConnection(this.#options);
-    this.#republisher = new ConfirmPublisher({ conn: this.#conn, state: () => this.state, options: REPUBLISH_OPTIONS });
-    this.#watchConnection();
+    this.#publishing = this.#openLink('publish');
+    this.#republisher = this.#confirmPublisher(REPUBLISH_OPTIONS);
   }
 
   /** connecting, ready, blocked or closed; every change is emitted as `state` and logged once. */
@@ -73,7 +74,7 @@ export class MqClient extends EventEmitter<MqClientEvents> {
   async declare(topology: Topology): Promise<void> {
     this.#topologies.add(topology);
     try {
-      await declareTopology(this.#conn, topology);
+      await declareTopology(this.#publishing.conn, topology);
     } catch (error) {
       this.#topologies.delete(topology); // do not re-declare something the broker refuses
       throw error;
@@ -83,7 +84,7 @@ export class MqClient extends EventEmitter<MqClientEvents> {
   /** A publisher with confirms on a channel of its own; see {@link Publisher.publish}. */
   createPublisher(options?: PublisherOptions): Publisher {
     const normalized = normalizePublisherOptions(options);
-    const confirms = new ConfirmPublisher({ conn: this.#conn, state: () => this.state, options: normalized });
+    const confirms = this.#confirmPublisher(normalized);
     const publisher = createPublisher(confirms, normalized, () => this.#publishers.delete(publisher));
     this.#publishers.add(publisher);
     return publisher;
@@ -91,10 +92,11 @@ export class MqClient extends EventEmitter<MqClientEvents> {
 
   /** Starts consuming a declared queue; resumes by itself after reconnects. */
   createConsumer(options: ConsumerOptions, handler: MessageHandler): Consumer {
+    const spec = this.#queueSpec(options.queue);
     const consumer = new QueueConsumer({
-      conn: this.#conn,
+      conn: this.#consumingLink().conn,
       options,
-      spec: this.#queueSpec(options.queue),
+      spec,
       handler,
       republisher: this.#republisher,
       logger: this.#options.logger,
@@ -105,13 +107,14 @@ export class MqClient extends EventEmitter<MqClientEvents> {
 
   /** List, replay and purge the parked messages of declared queues (`<queue>.dlq`). */
   deadLetters(): DeadLetterAdmin {
-    return createDeadLetterAdmin(this.#conn, this.#republisher);
+    return createDeadLetterAdmin(this.#consumingLink().conn, this.#republisher);
   }
 
   /** Message and consumer counts of a queue (passive declare); `TOPOLOGY_MISMATCH` if it does not exist. */
   async queueStats(queue: string): Promise<QueueStats> {
     try {
-      const stats = this.#conn.queueDeclare({ queue, passive: true });
+      // The consuming link stays usable during a broker alarm (it never publishes), so prefer it.
+      const stats = (this.#consuming ?? this.#publishing).conn.queueDeclare({ queue, passive: true });
       const { messageCount, consumerCount } = await withTimeout(stats, QUEUE_STATS_TIMEOUT_MS, () => new MqError('NOT_CONNECTED', 'broker did not answer in time'));
       return { messageCount, consumerCount };
     } catch (error) {
@@ -121,13 +124,13 @@ export class MqClient extends EventEmitter<MqClientEvents> {
     }
   }
 
-  /** Closes consumers (with their drain timeout), publishers, then the connection. */
+  /** Closes consumers (with their drain timeout), publishers, then the connections. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     await Promise.all([...this.#consumers].map((consumer) => consumer.close()));
     await Promise.all([...this.#publishers].map((publisher) => publisher.close()));
     await this.#republisher.close();
-    await this.#conn.close();
+    await Promise.all([this.#publishing.conn.close(), this.#consuming?.conn.close()]);
     this.#tracker.set('closed');
   }
 
@@ -139,30 +142,40 @@ export class MqClient extends EventEmitter<MqClientEvents> {
     throw new MqError('TOPOLOGY_MISMATCH', `queue "${queue}" is not in a declared topology; declare() it first`);
   }
 
-  #watchConnection(): void {
-    const conn = this.#conn;
-    conn.on('connection', () => void this.#onConnected());
-    conn.on('error', (error: Error) => {
-      if (!isSocketOpen(conn)) this.#tracker.set('connecting', { error: error.message });
-      this.#report(error);
-    });
-    conn.on('connection.blocked', (reason: string) => {
-      this.#blocked = true;
-      this.#tracker.set('blocked', { reason });
-    });
-    conn.on('connection.unblocked', () => {
-      this.#blocked = false;
-      if (isSocketOpen(conn)) this.#tracker.set('ready');
+  /** Publishes go out on the publishing link; a blocked publishing link means `BLOCKED`. */
+  #confirmPublisher(options: ConstructorParameters<typeof ConfirmPublisher>[0]['options']): ConfirmPublisher {
+    const state = (): ConnectionState => (this.state === 'closed' ? 'closed' : this.#publishing.status);
+    return new ConfirmPublisher({ conn: this.#publishing.conn, state, options });
+  }
+
+  /** Consumers get a connection of their own, opened when the first one is created. */
+  #consumingLink(): ConnectionLink {
+    if (this.state === 'closed') throw new MqError('CLOSED', 'client is closed');
+    this.#consuming ??= this.#openLink('consume');
+    this.#updateState({ connection: 'consume' });
+    return this.#consuming;
+  }
+
+  #openLink(role: 'publish' | 'consume'): ConnectionLink {
+    return new ConnectionLink(this.#options, role, {
+      onConnected: (conn) => this.#redeclare(conn),
+      onStatus: (detail) => this.#updateState(detail),
+      onError: (error) => this.#report(error),
     });
   }
 
-  /** Re-declares every topology on each (re)connect, then reports ready. */
-  async #onConnected(): Promise<void> {
-    this.#blocked = false;
+  /** Re-declares every topology on each (re)connect of either link. */
+  async #redeclare(conn: ConnectionLink['conn']): Promise<void> {
     for (const topology of this.#topologies) {
-      await declareTopology(this.#conn, topology).catch((error: unknown) => this.#report(error as Error));
+      await declareTopology(conn, topology).catch((error: unknown) => this.#report(error as Error));
     }
-    if (isSocketOpen(this.#conn)) this.#tracker.set(this.#blocked ? 'blocked' : 'ready');
+  }
+
+  /** connecting while any link is; blocked while any link is blocked; ready otherwise. */
+  #updateState(detail: object): void {
+    const links = [this.#publishing, this.#consuming].filter((link) => link !== undefined);
+    const next = links.some((l) => l.status === 'connecting') ? 'connecting' : links.some((l) => l.status === 'blocked') ? 'blocked' : 'ready';
+    this.#tracker.set(next, detail);
   }
 
   /** Errors are logged; they are emitted too, but only to listeners (an unheard 'error' would crash). */
