@@ -67,9 +67,13 @@ describe('tcp proxy', () => {
     await expect.poll(again.text).toBe('x');
   });
 
-  it('refuse makes new connections fail with ECONNREFUSED until restore', async () => {
+  it('refuse makes new connections fail with ECONNREFUSED until restore; open ones keep working', async () => {
     const { proxy } = await setup();
+    const open = await dial(proxy.port);
+    cleanups.push(() => void open.socket.destroy());
     await proxy.refuse();
+    open.socket.write('still here');
+    await expect.poll(open.text).toBe('still here');
     const socket = connect({ port: proxy.port, host: '127.0.0.1' });
     const [error] = (await once(socket, 'error')) as [NodeJS.ErrnoException];
     expect(error.code).toBe('ECONNREFUSED');

@@ -99,10 +99,14 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     server = next;
   };
 
-  const stopListening = async (): Promise<void> => {
+  // close() stops accepting at once but calls back only when every connection has ended, so
+  // refuse() (which keeps open connections) must not wait for it.
+  const stopListening = async (waitForConnections: boolean): Promise<void> => {
     const current = server;
     server = undefined;
-    if (current) await new Promise<void>((resolve) => current.close(() => resolve()));
+    if (!current) return;
+    const closed = new Promise<void>((resolve) => current.close(() => resolve()));
+    if (waitForConnections) await closed;
   };
 
   await listen();
@@ -127,7 +131,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     },
     refuse: async () => {
       mode = 'refuse';
-      await stopListening();
+      await stopListening(false);
     },
     blackhole: () => {
       mode = 'blackhole';
@@ -149,7 +153,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     },
     close: async () => {
       proxy.cut();
-      await stopListening();
+      await stopListening(true);
     },
     [Symbol.asyncDispose]: () => proxy.close(),
   };
