@@ -15,17 +15,33 @@ function parkedId(message: SyncMessage): string {
   return message.messageId ?? stringHeader(message, MQ_HEADERS.parkId) ?? '';
 }
 
-function toParked(message: SyncMessage): ParkedMessage {
+interface DeathRecord {
+  reason?: string;
+  exchange?: string;
+  'routing-keys'?: string[];
+}
+
+/** What the broker recorded when it dead-lettered a message itself (e.g. its delivery limit). */
+function brokerDeath(message: SyncMessage): { reason: string; exchange?: string; routingKey?: string } | undefined {
+  const deaths: unknown = message.headers?.['x-death'];
+  const latest = Array.isArray(deaths) ? (deaths[0] as DeathRecord | undefined) : undefined; // most recent first
+  if (!latest) return undefined;
+  return { reason: latest.reason ?? 'unknown', exchange: latest.exchange, routingKey: latest['routing-keys']?.[0] };
+}
+
+/** Exported for tests. */
+export function toParked(message: SyncMessage): ParkedMessage {
   const time = (name: string) => new Date(stringHeader(message, name) ?? 0);
+  const death = stringHeader(message, MQ_HEADERS.lastError) === undefined ? brokerDeath(message) : undefined;
   return {
     id: parkedId(message),
     body: bodyOf(message),
     contentType: message.contentType,
     headers: { ...message.headers },
     attempts: attemptOf(message),
-    lastError: stringHeader(message, MQ_HEADERS.lastError) ?? '',
-    originalExchange: stringHeader(message, MQ_HEADERS.originalExchange) ?? message.exchange,
-    originalRoutingKey: stringHeader(message, MQ_HEADERS.originalRoutingKey) ?? message.routingKey,
+    lastError: stringHeader(message, MQ_HEADERS.lastError) ?? (death ? `dead-lettered by the broker: ${death.reason}` : ''),
+    originalExchange: stringHeader(message, MQ_HEADERS.originalExchange) ?? death?.exchange ?? message.exchange,
+    originalRoutingKey: stringHeader(message, MQ_HEADERS.originalRoutingKey) ?? death?.routingKey ?? message.routingKey,
     firstFailureAt: time(MQ_HEADERS.firstFailureAt),
     lastFailureAt: time(MQ_HEADERS.lastFailureAt),
   };

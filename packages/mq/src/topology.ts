@@ -5,10 +5,22 @@ import type { QueueSpec, Topology } from './types.js';
 
 type Declaration = { what: string; run: (ch: Channel) => Promise<unknown> };
 
-/** Work queues are quorum queues (replicated, durable); a full one nacks publishes. */
+/**
+ * Work queues are quorum queues (replicated, durable); a full one nacks publishes. With a
+ * dead-letter queue, whatever the broker itself dead-letters lands there too: on RabbitMQ 4.x a
+ * quorum queue drops a message returned more than 20 times (its default delivery limit) unless it
+ * has somewhere to send it.
+ */
 function workQueueArguments(spec: QueueSpec): Record<string, unknown> {
-  const args: Record<string, unknown> = { 'x-queue-type': 'quorum' };
-  if (spec.maxLength !== undefined) Object.assign(args, { 'x-max-length': spec.maxLength, 'x-overflow': 'reject-publish' });
+  const args: Record<string, unknown> = { 'x-queue-type': 'quorum', 'x-overflow': 'reject-publish' };
+  if (spec.maxLength !== undefined) args['x-max-length'] = spec.maxLength;
+  if (spec.deadLetter) {
+    Object.assign(args, {
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': deadLetterQueueName(spec.name),
+      'x-dead-letter-strategy': 'at-least-once',
+    });
+  }
   return args;
 }
 
@@ -41,13 +53,13 @@ function queueDeclarations(spec: QueueSpec): Declaration[] {
     run: (ch) => ch.queueDeclare({ queue: name, durable: true, arguments: args }),
   });
   return [
+    ...(spec.deadLetter ? [queue(deadLetterQueueName(spec.name), deadLetterArguments)] : []),
     queue(spec.name, workQueueArguments(spec)),
     ...spec.bindings.map((b): Declaration => ({
       what: `binding of queue "${spec.name}" to exchange "${b.exchange}" (${b.routingKey})`,
       run: (ch) => ch.queueBind({ queue: spec.name, exchange: b.exchange, routingKey: b.routingKey }),
     })),
     ...delayTiers(spec.retry).map((d) => queue(retryQueueName(spec.name, d), retryQueueArguments(spec.name, d))),
-    ...(spec.deadLetter ? [queue(deadLetterQueueName(spec.name), deadLetterArguments)] : []),
   ];
 }
 
