@@ -113,6 +113,8 @@ async function main(): Promise<void> {
   const failed = rows.some((r) => r.verdict === 'error');
   if (cli.keep || failed) ctx.log(`process logs kept in ${tmpDir}`);
   else await rm(tmpDir, { recursive: true, force: true });
+  // A missed goal is a result; a row that could not be measured is a failure of the run.
+  process.exitCode = failed ? 1 : 0;
 }
 
 /** bench/results/<date>.md (a quick run gets `-quick`, so it never overwrites a full run). */

@@ -22,7 +22,7 @@ export interface Settings {
   prefetch: number;
 }
 
-export const QUICK: Settings = { durationS: 4, connections: 32, rounds: 1, backlog: 10_000, floodS: 6, coldStarts: 3, prefetch: 64 };
+export const QUICK: Settings = { durationS: 3, connections: 32, rounds: 1, backlog: 10_000, floodS: 5, coldStarts: 3, prefetch: 64 };
 export const FULL: Settings = { durationS: 15, connections: 64, rounds: 3, backlog: 200_000, floodS: 30, coldStarts: 7, prefetch: 64 };
 
 export interface BenchContext extends Where {
