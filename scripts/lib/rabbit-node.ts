@@ -6,7 +6,7 @@
 // rabbitmq user and ignores our environment. HOME points into `.local/rabbit/home` so the
 // Erlang cookie is ours too (and shared by our nodes, which cluster with each other).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { link, mkdir, writeFile, rm } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -105,7 +105,7 @@ async function writeNodeFiles(layout: NodeLayout, options: RabbitNodeOptions): P
   await writeFile(join(layout.dir, 'enabled_plugins'), `[${plugins.join(',')}].\n`);
   const config: Record<string, string> = {
     'listeners.tcp.1': `127.0.0.1:${layout.port}`,
-    // Fault tests fill a tiny node on purpose; the default 50MB free-disk limit is fine here.
+    // Logs go to files under log/; the console (our console.log) only shows boot failures.
     'log.console': 'false',
     'log.file.level': 'info',
     ...(layout.managementPort
@@ -118,15 +118,22 @@ async function writeNodeFiles(layout: NodeLayout, options: RabbitNodeOptions): P
   await writeFile(join(layout.dir, 'rabbitmq-env.conf'), '# private node: settings come from the environment\n');
 }
 
-/** One cookie for all our nodes (so they can cluster), created before any node races to. */
+/**
+ * One cookie for all our nodes (so they can cluster). Written to a temp file and linked into
+ * place, so a node starting in another process never reads a half-written cookie.
+ */
 async function ensureCookie(): Promise<void> {
   await mkdir(HOME_DIR, { recursive: true });
-  const cookie = randomBytes(16).toString('hex').toUpperCase();
-  await writeFile(join(HOME_DIR, '.erlang.cookie'), cookie, { flag: 'wx', mode: 0o400 }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    },
-  );
+  const cookiePath = join(HOME_DIR, '.erlang.cookie');
+  const temp = `${cookiePath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(temp, randomBytes(16).toString('hex').toUpperCase(), { mode: 0o400 });
+  try {
+    await link(temp, cookiePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
 }
 
 /** The environment every rabbitmq-server / rabbitmqctl call for this node gets. */
@@ -262,36 +269,4 @@ function createRabbitNode(layout: NodeLayout, startTimeoutMs: number): RabbitNod
   };
 }
 
-/** A set of private nodes joined into one cluster. */
-export interface RabbitCluster {
-  readonly nodes: RabbitNode[];
-  /** Comma-separated AMQP URLs of all nodes (the `AMQP_URL` format for clusters). */
-  readonly url: string;
-  dispose(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Starts `size` private nodes and joins nodes 2..n to the first (`join_cluster`). */
-export async function startRabbitCluster(size = 3, options: RabbitNodeOptions = {}): Promise<RabbitCluster> {
-  const nodes: RabbitNode[] = [];
-  const dispose = async (): Promise<void> => {
-    await Promise.all(nodes.map((node) => node.dispose()));
-  };
-  try {
-    // Boot in parallel (allSettled, so every node that did start is disposed on a failure).
-    const booted = await Promise.allSettled(Array.from({ length: size }, () => startRabbitNode(options)));
-    for (const result of booted) if (result.status === 'fulfilled') nodes.push(result.value);
-    const failed = booted.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [first, ...rest] = nodes;
-    for (const node of rest) {
-      await node.ctl(['stop_app']);
-      await node.ctl(['join_cluster', first!.name]);
-      await node.ctl(['start_app']);
-    }
-  } catch (error) {
-    await dispose();
-    throw error;
-  }
-  return { nodes, url: nodes.map((node) => node.url).join(','), dispose, [Symbol.asyncDispose]: dispose };
-}
+export { startRabbitCluster, type RabbitCluster } from './rabbit-cluster.ts';
