@@ -41,7 +41,7 @@ function parseCli() {
   if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}\n${HELP}`);
   const quick = values.quick ?? false;
   const settings: Settings = { ...(quick ? QUICK : FULL) };
-  if (values.backlog) settings.backlog = positive('--backlog', values.backlog);
+  if (values.backlog) settings.backlog = settings.rssBacklog = positive('--backlog', values.backlog);
   if (values.duration) settings.durationS = positive('--duration', values.duration);
   return { quick, settings, keep: values.keep ?? false, cases: CASES.filter((c) => !only || only.includes(c.id)) };
 }
@@ -89,10 +89,13 @@ async function main(): Promise<void> {
     conn,
     log: (message) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1)}s] ${message}\n`),
   });
-  process.once('SIGINT', () => {
-    killAll();
-    void dispose().finally(() => process.exit(130));
-  });
+  // Ctrl-C, or SIGTERM from `npm run bench`'s wrapper: no server or private node left behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      void dispose().finally(() => process.exit(130));
+    });
+  }
   const results = new Map<string, Row[]>();
   const lastNodeCase = cli.cases.findLastIndex((c) => c.needs.includes('private-node'));
   try {

@@ -16,7 +16,7 @@ export const consumerRss: BenchCase = {
   rows: [{ name: NAME, goal: GOAL }],
   needs: ['consumer'],
   async run(ctx) {
-    const { backlog, prefetch } = ctx.settings;
+    const { rssBacklog: backlog, prefetch } = ctx.settings;
     const app = await startSinkApp(ctx);
     const setup = consumerSetup(ctx, { url: `${app.url}/deliveries` });
     try {
@@ -29,8 +29,8 @@ export const consumerRss: BenchCase = {
         const mb = (name: string): string => fmt(metricValue(text, name) / 2 ** 20);
         heap = ` At the end: V8 heap ${mb('nodejs_heap_size_used_bytes')} MB used of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB.`;
       };
-      const { bare, ours } = await drainBoth(ctx, setup, () => setup.start(), readHeap);
-      const shortfall = backlog < FULL_BACKLOG ? ` --quick: ${fmt(backlog)} messages, not the full ${fmt(FULL_BACKLOG)}.` : '';
+      const { bare, ours } = await drainBoth(ctx, setup, () => setup.start(), { backlog, beforeStop: readHeap });
+      const shortfall = backlog < FULL_BACKLOG ? ` Backlog ${fmt(backlog)} messages, not the full ${fmt(FULL_BACKLOG)} (--quick or --backlog).` : '';
       return [
         {
           name: NAME,

@@ -36,9 +36,9 @@ export async function drainBoth(
   ctx: BenchContext,
   setup: ConsumerSetup,
   subject: () => Promise<Server>,
-  beforeStop?: (server: Server) => Promise<void>,
+  { backlog = ctx.settings.backlog, beforeStop }: { backlog?: number; beforeStop?: (server: Server) => Promise<void> } = {},
 ): Promise<{ bare: DrainResult; ours: DrainResult }> {
-  const { backlog, prefetch } = ctx.settings;
+  const { prefetch } = ctx.settings;
   await setup.fill(backlog);
   const bare = await drainWith(ctx, 'bare consumer', setup.options.queue, backlog, () => startBareConsumer(ctx, setup.options.queue, prefetch, prefetch));
   await setup.fill(backlog);
