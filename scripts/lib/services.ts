@@ -47,16 +47,27 @@ export function aptInstall(pkg: string, log: Log): void {
   }
 }
 
-/** Reuses the RabbitMQ at AMQP_URL if it answers an AMQP handshake, else starts a private node. */
+/** True when the broker at this URL answers (amqps: its TLS port accepts connections). */
+async function brokerAnswers(url: string): Promise<boolean> {
+  const tls = url.startsWith('amqps:');
+  const target = where(url, tls ? 5671 : 5672);
+  return tls ? isPortOpen(target.port, target.host) : answersAmqp(target.port, target.host);
+}
+
+/**
+ * Reuses the RabbitMQ at AMQP_URL (any node of a comma-separated list) if it answers an AMQP
+ * handshake, else starts a private node.
+ */
 export async function ensureRabbit(log: Log): Promise<Service> {
   const url = process.env.AMQP_URL || DEFAULT_AMQP_URL;
-  const first = where(url.split(',')[0]!.trim(), url.startsWith('amqps:') ? 5671 : 5672);
-  const answers = url.startsWith('amqps:') ? await isPortOpen(first.port, first.host) : await answersAmqp(first.port, first.host);
-  if (answers) {
-    log(`rabbitmq: using the broker at ${first.label}`);
+  const nodes = url.split(',').map((node) => node.trim()).filter(Boolean);
+  for (const node of nodes) {
+    if (!(await brokerAnswers(node))) continue;
+    log(`rabbitmq: using the broker at ${where(node, 5672).label}`);
     return { url, started: false, stop: () => Promise.resolve() };
   }
-  log(`rabbitmq: nothing answers at ${first.label}; starting a private node under .local/rabbit`);
+  const tried = nodes.map((node) => where(node, 5672).label).join(', ');
+  log(`rabbitmq: nothing answers at ${tried}; starting a private node under .local/rabbit`);
   if (!existsSync(RABBIT_SERVER)) aptInstall('rabbitmq-server', log);
   const node = await startRabbitNode({ prefix: 'local' });
   log(`rabbitmq: private node ${node.name} on ${node.url}`);

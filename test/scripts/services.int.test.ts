@@ -21,6 +21,13 @@ describe('ensureRabbit / ensureRedis', () => {
     expect(service).toMatchObject({ url, started: false });
   });
 
+  it('reuses a cluster list when any of its nodes answers', async () => {
+    const answering = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+    const url = `amqp://guest:guest@127.0.0.1:${await freePort()},${answering}`;
+    vi.stubEnv('AMQP_URL', url);
+    expect(await ensureRabbit(log)).toMatchObject({ url, started: false });
+  });
+
   it('starts a private node when nothing answers at AMQP_URL, and stops it', async () => {
     vi.stubEnv('AMQP_URL', `amqp://guest:guest@127.0.0.1:${await freePort()}`);
     const service = await ensureRabbit(log);
