@@ -39,7 +39,7 @@ describe('/metrics', () => {
   });
 });
 
-describe('/openapi.json and /docs', () => {
+describe('/openapi.json', () => {
   it('documents the publish routes from the validation schemas', async () => {
     const h = createHarness();
     const doc = (await (await h.request('/openapi.json')).json()) as {
@@ -61,13 +61,5 @@ describe('/openapi.json and /docs', () => {
     const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: unknown }> } } }> };
     expect(doc.paths['/v1/topics/orders/messages']!.post.requestBody.content['application/json']!.schema).toEqual(orderSchema);
     expect(Object.keys(doc.paths['/v1/topics/images/messages']!.post.requestBody.content)).toEqual(['image/*']);
-  });
-
-  it('renders the API reference at /docs', async () => {
-    const h = createHarness();
-    const res = await h.request('/docs');
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain('/openapi.json');
   });
 });

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { AppDeps, GatewayEnv } from './context.js';
+import { registerDocsRoutes } from './docs.js';
 
 const health = z.object({ status: z.string(), broker: z.string().optional(), draining: z.boolean().optional() }).openapi('Health');
 
@@ -38,5 +38,5 @@ export function registerOpsRoutes(app: OpenAPIHono<GatewayEnv>, deps: AppDeps): 
     openapi: '3.1.0',
     info: { title: 'mq gateway', version: '1.0.0', description: 'Publishes HTTP requests to RabbitMQ with confirms.' },
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'mq gateway API' }));
+  registerDocsRoutes(app);
 }
