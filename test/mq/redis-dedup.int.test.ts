@@ -52,4 +52,21 @@ describe('RedisDedupStore (real Redis)', () => {
     await deleteTopology(raw, topology);
     await raw.close();
   });
+
+  it('never stops delivery when Redis is down: the message is processed (at-least-once)', async () => {
+    const raw = rawConnection();
+    const client = createClient();
+    const topology = simpleTopology();
+    await client.declare(topology);
+    const store = new RedisDedupStore({ url: 'redis://127.0.0.1:1', keyPrefix: prefix });
+    const outcomes: string[] = [];
+    const consumer = client.createConsumer({ queue: topology.queue, dedup: { store, windowMs: 60_000 } }, () => Promise.resolve());
+    consumer.on('outcome', (e) => outcomes.push(e.outcome));
+    await client.createPublisher().publish({ exchange: topology.exchange, routingKey: 'x', body: 'x', messageId: 'no-redis' });
+    await vi.waitFor(() => expect(outcomes).toEqual(['done']), { timeout: 20_000 });
+    await client.close();
+    await store.close().catch(() => {});
+    await deleteTopology(raw, topology);
+    await raw.close();
+  });
 });

@@ -8,6 +8,8 @@ export interface RedisDedupStoreOptions {
   url?: string;
   /** @default 'mq:dedup:' */
   keyPrefix?: string;
+  /** Connection errors of a client we connected (commands reject as well, and the consumer logs those). */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -24,7 +26,16 @@ export class RedisDedupStore implements DedupStore {
     this.#prefix = options.keyPrefix ?? 'mq:dedup:';
     this.#owned = !options.client;
     const url = options.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    this.#client = options.client ? Promise.resolve(options.client) : import('ioredis').then(({ Redis: Client }) => new Client(url, { maxRetriesPerRequest: 2 }));
+    this.#client = options.client ? Promise.resolve(options.client) : this.#connect(url, options.onError ?? (() => undefined));
+  }
+
+  async #connect(url: string, onError: (error: Error) => void): Promise<Redis> {
+    const { Redis: Client } = await import('ioredis');
+    // A command fails after two reconnect attempts instead of waiting forever: dedup must not hold
+    // up delivery while Redis is down.
+    const client = new Client(url, { maxRetriesPerRequest: 2 });
+    client.on('error', onError);
+    return client;
   }
 
   async has(key: string): Promise<boolean> {
