@@ -17,10 +17,15 @@ const log = (line: string): void => console.log(`[start] ${line}`);
 const services: Service[] = [];
 const apps: RunningApp[] = [];
 let stopping: Promise<never> | undefined;
+// Aborted by a Ctrl-C that comes while we are still starting: main() stops at its next step.
+const startup = new AbortController();
+let started: Promise<void> = Promise.resolve();
 
 /** Stops apps (gateway and consumer first, then the sample app), then our brokers; exits. */
 async function shutdown(code: number): Promise<never> {
   log('stopping');
+  startup.abort();
+  await started; // so whatever main() was starting is in `apps` / `services` before we stop them
   const [edge, rest] = [apps.filter((a) => a.name !== 'sample-app'), apps.filter((a) => a.name === 'sample-app')];
   for (const group of [edge, rest]) {
     const codes = await Promise.all(group.map(async (app) => `${app.name} exited with ${String(await app.stop())}`));
@@ -85,13 +90,21 @@ function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string,
 `);
 }
 
+/** Throws once a shutdown has begun, so main() starts nothing more. */
+function checkNotStopping(): void {
+  if (startup.signal.aborted) throw new Error('stopped while starting');
+}
+
 async function main(): Promise<void> {
   const rabbit = await ensureRabbit(log);
   services.push(rabbit);
+  checkNotStopping();
   const redis = await ensureRedis(log);
   services.push(redis);
+  checkNotStopping();
   log('building');
   await buildAll();
+  checkNotStopping();
   const samplePort = await pickPort('SAMPLE_APP_PORT', 3000);
   const configPath = configFor(samplePort);
   const env = (port: number): NodeJS.ProcessEnv => ({
@@ -104,7 +117,8 @@ async function main(): Promise<void> {
   });
   const sample = runApp(ROOT, 'sample-app', samplePort, env(samplePort), 0);
   apps.push(sample);
-  await waitHealthy(sample, '/livez');
+  await waitHealthy(sample, '/livez', startup.signal);
+  checkNotStopping();
   const gatewayPort = await pickPort('GATEWAY_PORT', 8080);
   const consumerPort = await pickPort('CONSUMER_PORT', 8081);
   const gateway = runApp(ROOT, 'gateway', gatewayPort, env(gatewayPort), 1);
@@ -117,13 +131,12 @@ async function main(): Promise<void> {
       requestShutdown(1);
     });
   }
-  await Promise.all([waitHealthy(gateway, '/readyz'), waitHealthy(consumer, '/readyz')]);
+  await Promise.all([waitHealthy(gateway, '/readyz', startup.signal), waitHealthy(consumer, '/readyz', startup.signal)]);
   printTryIt(gateway, sample, configPath, await firstTopic(configPath));
 }
 
-try {
-  await main();
-} catch (error) {
+started = main().catch((error: unknown) => {
+  if (startup.signal.aborted) return; // a Ctrl-C while starting: shutdown() is already on it
   log(`failed: ${(error as Error).message}`);
   requestShutdown(1);
-}
+});

@@ -65,11 +65,12 @@ export function runApp(root: string, app: string, port: number, env: NodeJS.Proc
   };
 }
 
-/** Waits until `GET <url><path>` answers 200; rejects early if the app exits. */
-export async function waitHealthy(app: RunningApp, path: string, timeoutMs = 90_000): Promise<void> {
+/** Waits until `GET <url><path>` answers 200; rejects early if the app exits or `signal` aborts. */
+export async function waitHealthy(app: RunningApp, path: string, signal?: AbortSignal, timeoutMs = 90_000): Promise<void> {
   let exitedWith: number | string | undefined;
   void app.exited.then((code) => (exitedWith = code));
   await waitUntil(async () => {
+    signal?.throwIfAborted();
     if (exitedWith !== undefined) throw new Error(`${app.name} exited with ${exitedWith} while starting`);
     const response = await fetch(`${app.url}${path}`).catch(() => undefined);
     await response?.body?.cancel();
