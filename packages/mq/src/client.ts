@@ -70,13 +70,18 @@ export class MqClient extends EventEmitter<MqClientEvents> {
     return withTimeout(ready, timeoutMs, timeout).finally(() => this.off('state', listener!));
   }
 
-  /** Declares now (rejecting with `TOPOLOGY_MISMATCH` on a clash) and after every reconnect. */
+  /**
+   * Declares now and after every reconnect. Rejects with `TOPOLOGY_MISMATCH` on a clash (then it
+   * is forgotten), or `NOT_CONNECTED` when no connection came within 20 s (it is still declared
+   * once connected).
+   */
   async declare(topology: Topology): Promise<void> {
     this.#topologies.add(topology);
     try {
       await declareTopology(this.#publishing.conn, topology);
     } catch (error) {
-      this.#topologies.delete(topology); // do not re-declare something the broker refuses
+      // Not connected: it is declared on connect. Refused: do not re-declare it on every reconnect.
+      if (error instanceof MqError && error.code === 'TOPOLOGY_MISMATCH') this.#topologies.delete(topology);
       throw error;
     }
   }
