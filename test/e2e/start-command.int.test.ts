@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,15 +43,19 @@ describe('the start command (scripts/start.ts)', () => {
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done((exitCode = code))));
     try {
-      await expect.poll(() => output, { timeout: 120_000, interval: 500 }).toContain('Ctrl-C stops everything');
+      await vi.waitFor(() => {
+        if (exitCode !== undefined) throw new Error(`start exited with ${exitCode}:\n${output}`);
+        expect(output).toContain('Ctrl-C stops everything');
+      }, { timeout: 120_000, interval: 500 });
       const publish = /^\s*(curl -i -X POST .*)$/m.exec(output)?.[1];
       const show = /^\s*(curl -s http\S+\/received)$/m.exec(output)?.[1];
       expect(publish).toContain(`:${gatewayPort}/v1/topics/${names.topic}/messages`);
       expect(show).toBe(`curl -s http://127.0.0.1:${samplePort}/received`);
 
-      const answer = execFileSync('sh', ['-c', publish!], { encoding: 'utf8' });
+      const answer = execFileSync('sh', ['-c', publish!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       expect(answer).toMatch(/^HTTP\/1\.1 202/);
       const accepted = JSON.parse(answer.trim().split('\n').at(-1)!) as { id: string };
       const received = () => JSON.parse(execFileSync('sh', ['-c', show!], { encoding: 'utf8' })) as Array<{ headers: Record<string, string>; body: string }>;
