@@ -97,7 +97,7 @@ describe('POST /v1/topics/{topic}/messages', () => {
           else controller.enqueue(new Uint8Array(1024).fill(120));
         },
       });
-      const res = await h.request('/v1/topics/events/messages', { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'text/plain' } } as RequestInit);
+      const res = await h.request('/v1/topics/events/messages', { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'text/plain' } });
       await expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
       expect(pulled).toBeLessThan(10);
       expect(h.publisher.published).toHaveLength(0);
