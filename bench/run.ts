@@ -96,22 +96,17 @@ async function main(): Promise<void> {
       void dispose().finally(() => process.exit(130));
     });
   }
-  const results = new Map<string, Row[]>();
-  const lastNodeCase = cli.cases.findLastIndex((c) => c.needs.includes('private-node'));
+  let rows: Row[];
   try {
-    for (const [i, benchCase] of cli.cases.entries()) {
-      results.set(benchCase.id, await runCase(ctx, benchCase));
-      if (i === lastNodeCase) await disposeNode(); // an idle Erlang VM should not share the CPU with later rows
-    }
+    rows = await runCases(ctx, cli.cases, disposeNode);
   } finally {
     await dispose();
     await conn.close();
     killAll();
   }
-  const rows = TABLE_ORDER.flatMap((id) => results.get(id) ?? []);
   const report = [await describeMachine(ctx, (performance.now() - began) / 1000), '', renderTable(rows), ''].join('\n');
   process.stdout.write(report);
-  const out = await writeReport(report, cli.quick);
+  const out = await writeReport(report, { quick: cli.quick, partial: cli.cases.length < CASES.length });
   ctx.log(`written to ${out}`);
   const failed = rows.some((r) => r.verdict === 'error');
   if (cli.keep || failed) ctx.log(`process logs kept in ${tmpDir}`);
@@ -120,11 +115,26 @@ async function main(): Promise<void> {
   process.exitCode = failed ? 1 : 0;
 }
 
-/** bench/results/<date>.md (a quick run gets `-quick`, so it never overwrites a full run). */
-async function writeReport(report: string, quick: boolean): Promise<string> {
+/** Runs the cases in run order and returns their rows in table order. */
+async function runCases(ctx: BenchContext, cases: BenchCase[], disposeNode: () => Promise<void>): Promise<Row[]> {
+  const results = new Map<string, Row[]>();
+  const lastNodeCase = cases.findLastIndex((c) => c.needs.includes('private-node'));
+  for (const [i, benchCase] of cases.entries()) {
+    results.set(benchCase.id, await runCase(ctx, benchCase));
+    if (i === lastNodeCase) await disposeNode(); // an idle Erlang VM should not share the CPU with later rows
+  }
+  return TABLE_ORDER.flatMap((id) => results.get(id) ?? []);
+}
+
+/**
+ * bench/results/<date>.md; `-quick` and `-partial` (an `--only` run) suffixes, so neither ever
+ * overwrites a full run of the same day.
+ */
+async function writeReport(report: string, kind: { quick: boolean; partial: boolean }): Promise<string> {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(dir, { recursive: true });
-  const path = join(dir, `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.md`);
+  const suffix = `${kind.quick ? '-quick' : ''}${kind.partial ? '-partial' : ''}`;
+  const path = join(dir, `${new Date().toISOString().slice(0, 10)}${suffix}.md`);
   await writeFile(path, report);
   return path;
 }
