@@ -100,8 +100,8 @@ describe('gateway against a failing broker', () => {
       const flood = await Promise.all(Array.from({ length: 300 }, () => publish(gateway.url, 'orders', big, { 'content-type': 'text/plain' }, REQUEST_TIMEOUT_MS)));
       expect(new Set(flood.map((r) => `${r.status} ${String(r.json.code)}`))).toEqual(new Set(['503 BLOCKED']));
       const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-      expect(metrics).toContain('gateway_publish_in_flight 0');
-      expect(metrics).toContain('gateway_broker_state{state="blocked"} 1');
+      expect(metrics).toContain('mq_in_flight_operations{messaging_operation_name="publish"} 0');
+      expect(metrics).toContain('mq_connection_state{state="blocked"} 1');
       console.info(`RSS during a 300 x 64 KiB flood while blocked: ${rssBefore} -> ${await residentMemory(gateway)} MiB`);
     } finally {
       await node.ctl(['set_vm_memory_high_watermark', '0.4']);

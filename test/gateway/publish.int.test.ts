@@ -97,10 +97,16 @@ describe('gateway publishing to a real broker', () => {
 
   it('serves /metrics, /openapi.json and /docs', async () => {
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(metrics).toContain('gateway_broker_state{state="ready"} 1');
-    expect(metrics).toMatch(/gateway_requests_total\{topic="orders",status="202"\} \d+/);
+    expect(metrics).toContain('mq_connection_state{state="ready"} 1');
+    expect(metrics).toMatch(/mq_publish_requests_total\{topic="orders",http_response_status_code="202"\} \d+/);
+    expect(metrics).toMatch(/messaging_client_sent_messages_total\{topic="orders",messaging_destination_name="[^"]+"\} \d+/);
     expect(((await (await fetch(`${gateway.url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
     expect((await fetch(`${gateway.url}/docs`)).status).toBe(200);
+    // The built gateway finds swagger-ui-dist's files (no CDN): the page's script is served locally.
+    const script = await fetch(`${gateway.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    await script.body?.cancel();
   });
 });
 

@@ -23,19 +23,28 @@ interface Rule {
 /** Labels Prometheus itself adds to every scraped series (target and Kubernetes discovery). */
 const TARGET_LABELS = new Set(['job', 'instance', 'namespace', 'pod', 'service', 'container', 'endpoint']);
 
-/** Exported series name -> its label names, histograms expanded to _bucket (+le), _sum, _count. */
+/**
+ * Exported series name -> its label names, histograms expanded to _bucket (+le), _sum, _count.
+ * Both apps export some metrics under one name (the shared scheme), each with its own labels:
+ * a query may use the labels of either, so they are merged.
+ */
 async function exportedSeries(registries: Registry[]): Promise<Map<string, Set<string>>> {
   const series = new Map<string, Set<string>>();
+  const add = (name: string, labels: Iterable<string>) => {
+    const known = series.get(name) ?? new Set<string>();
+    for (const label of labels) known.add(label);
+    series.set(name, known);
+  };
   for (const registry of registries) {
     for (const metric of await registry.getMetricsAsJSON()) {
-      const labels = new Set((registry.getSingleMetric(metric.name) as unknown as { labelNames: string[] }).labelNames);
+      const labels = (registry.getSingleMetric(metric.name) as unknown as { labelNames: string[] }).labelNames;
       // prom-client's typings say an enum; at run time `type` is the string Prometheus prints.
       if (String(metric.type) === 'histogram') {
-        series.set(`${metric.name}_bucket`, new Set([...labels, 'le']));
-        series.set(`${metric.name}_sum`, labels);
-        series.set(`${metric.name}_count`, labels);
+        add(`${metric.name}_bucket`, [...labels, 'le']);
+        add(`${metric.name}_sum`, labels);
+        add(`${metric.name}_count`, labels);
       } else {
-        series.set(metric.name, labels);
+        add(metric.name, labels);
       }
     }
   }
@@ -101,6 +110,14 @@ describe('deploy/observability', () => {
     series = await exportedSeries([gateway.registry, consumer.registry]);
   });
 
+  it('both apps export the shared names and no app-prefixed ones', () => {
+    for (const name of ['mq_connection_state', 'mq_in_flight_operations', 'mq_publish_requests_total', 'messaging_client_sent_messages_total']) {
+      expect(series.has(name), name).toBe(true);
+    }
+    expect(series.get('mq_in_flight_operations')).toEqual(new Set(['subscription', 'messaging_operation_name']));
+    expect([...series.keys()].filter((name) => /^(gateway|consumer)_/.test(name))).toEqual([]);
+  });
+
   it('the checker catches an unknown metric, an unknown label and a syntax error', () => {
     expect(checkExpr('rate(no_such_metric_total[5m])', series)).toEqual(['no_such_metric_total is not exported by the apps']);
     expect(checkExpr('mq_queue_messages{queue="x"}', series)).toEqual(['mq_queue_messages has no label queue']);
@@ -128,9 +145,8 @@ describe('deploy/observability', () => {
       expect(exprs).toMatch(/deriv\(mq_queue_messages/);
       expect(exprs).toMatch(/mq_dead_letter_messages > 0/);
       expect(exprs).toMatch(/changes\(mq_connection_state/);
-      expect(exprs).toMatch(/changes\(gateway_broker_state/);
       expect(exprs).toMatch(/mq_circuit_open/);
-      expect(exprs).toMatch(/status="503"/);
+      expect(exprs).toMatch(/mq_publish_requests_total\{http_response_status_code="503"\}/);
     });
 
     it('selects only metrics and labels the apps export', () => {

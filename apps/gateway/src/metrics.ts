@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectionState } from '@mq/mq';
+import { durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
 
@@ -8,66 +9,97 @@ export interface GatewayMetrics {
   registry: Registry;
   /** Counts a publish request by topic (`unknown` for names not in the config) and HTTP status. */
   countRequest(topic: string, status: number): void;
-  /** Records the time from publish to broker confirm (or failure) of one message. */
-  observePublish(topic: string, outcome: string, seconds: number): void;
+  /**
+   * Records one message's publish: the time from publish to broker confirm (or failure) and the
+   * sent-messages counter. `errorType` is undefined on success, else a low-cardinality failure
+   * class (the `MqError` code).
+   */
+  observePublish(topic: string, exchange: string, errorType: string | undefined, seconds: number): void;
   /** Messages published and not yet confirmed or failed. */
-  inFlight: Gauge;
+  inFlight: { inc(): void; dec(): void };
 }
 
 /**
  * Label children cached by their values: prom-client hashes the label object on every call,
  * which shows in a profile of the publish path. The label sets here are few and bounded.
  */
-function cachedChildren<T>(make: (a: string, b: string) => T): (a: string, b: string) => T {
+function cachedChildren<T>(make: (...values: string[]) => T): (...values: string[]) => T {
   const cache = new Map<string, T>();
-  return (a, b) => {
-    const key = `${a}\n${b}`;
+  return (...values) => {
+    const key = values.join('\n');
     let child = cache.get(key);
-    if (!child) cache.set(key, (child = make(a, b)));
+    if (!child) cache.set(key, (child = make(...values)));
     return child;
   };
 }
 
+/** The destination label of a publish: the exchange, `amq.default` for the default one (as in the spans). */
+const destinationOf = (exchange: string) => (exchange === '' ? 'amq.default' : exchange);
+
 /**
- * Creates the metrics. `brokerState` is read at scrape time, so the gauge is never stale.
- * `defaultMetrics` adds process and event-loop metrics (off in unit tests to stay fast).
+ * Creates the metrics, named by `@mq/telemetry`'s scheme shared with the consumer. `brokerState`
+ * is read at scrape time, so the gauge is never stale. `defaultMetrics` adds process and
+ * event-loop metrics (off in unit tests to stay fast).
  */
 export function createMetrics(brokerState: () => ConnectionState, defaultMetrics = true): GatewayMetrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
-  new Gauge({
-    name: 'gateway_broker_state',
-    help: 'Broker connection state: 1 for the current state, 0 for the others.',
-    labelNames: ['state'],
-    registers: [registry],
-    collect() {
-      const current = brokerState();
-      for (const state of STATES) this.set({ state }, state === current ? 1 : 0);
-    },
-  });
+  registerConnectionState(registry, brokerState);
   const requests = new Counter({
-    name: 'gateway_requests_total',
-    help: 'Publish requests by topic and HTTP status.',
-    labelNames: ['topic', 'status'] as const,
+    name: N.publishRequests,
+    help: 'Publish requests (single and batch) by topic and HTTP status.',
+    labelNames: [L.topic, L.httpStatus],
     registers: [registry],
   });
-  const publishDuration = new Histogram({
-    name: 'gateway_publish_duration_seconds',
+  const sent = new Counter({
+    name: N.sentMessages,
+    help: 'Messages published, by topic and exchange; error_type set when the broker did not confirm.',
+    labelNames: [L.topic, L.destination, L.errorType],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: N.operationDuration,
     help: 'Time from publish to broker confirm or failure, per message.',
-    labelNames: ['topic', 'outcome'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    labelNames: [L.topic, L.destination, L.operation, L.errorType],
+    buckets: [...durationBuckets],
     registers: [registry],
   });
-  const requestCounter = cachedChildren((topic, status) => requests.labels(topic, status));
-  const publishHistogram = cachedChildren((topic, outcome) => publishDuration.labels(topic, outcome));
+  const inFlight = new Gauge({
+    name: N.inFlight,
+    help: 'Messages published and awaiting a confirm.',
+    labelNames: [L.operation],
+    registers: [registry],
+  });
+  inFlight.set({ [L.operation]: 'publish' }, 0); // a labelled gauge shows no sample until set
+  const requestCounter = cachedChildren((topic, status) => requests.labels({ [L.topic]: topic, [L.httpStatus]: status }));
+  const publishChildren = cachedChildren((topic, exchange, errorType) => {
+    const labels = { [L.topic]: topic, [L.destination]: destinationOf(exchange) };
+    // No error_type label at all on success, as the semantic conventions (and the consumer) do.
+    const withError = errorType ? { ...labels, [L.errorType]: errorType } : labels;
+    return { sent: sent.labels(withError), duration: duration.labels({ ...withError, [L.operation]: 'publish' }) };
+  });
   return {
     registry,
     countRequest: (topic, status) => requestCounter(topic, String(status)).inc(),
-    observePublish: (topic, outcome, seconds) => publishHistogram(topic, outcome).observe(seconds),
-    inFlight: new Gauge({
-      name: 'gateway_publish_in_flight',
-      help: 'Messages published and awaiting a confirm.',
-      registers: [registry],
-    }),
+    observePublish(topic, exchange, errorType, seconds) {
+      const children = publishChildren(topic, exchange, errorType ?? '');
+      children.sent.inc();
+      children.duration.observe(seconds);
+    },
+    inFlight: inFlight.labels({ [L.operation]: 'publish' }),
   };
+}
+
+/** 1 for the current broker connection state, 0 for the others; read at scrape time. */
+function registerConnectionState(registry: Registry, brokerState: () => ConnectionState): void {
+  new Gauge({
+    name: N.connectionState,
+    help: 'Broker connection state: 1 for the current state, 0 for the others.',
+    labelNames: [L.state],
+    registers: [registry],
+    collect() {
+      const current = brokerState();
+      for (const state of STATES) this.set({ [L.state]: state }, state === current ? 1 : 0);
+    },
+  });
 }

@@ -60,10 +60,11 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
       metrics.inFlight.inc();
       try {
         const result = await withDeadline(publisher.publish(message), deadlineMs);
-        metrics.observePublish(topic, 'confirmed', seconds());
+        metrics.observePublish(topic, message.exchange, undefined, seconds());
         return result;
       } catch (err) {
-        metrics.observePublish(topic, err instanceof MqError ? err.code : 'error', seconds());
+        // `_OTHER` is the semantic conventions' error.type for a failure without a known class.
+        metrics.observePublish(topic, message.exchange, err instanceof MqError ? err.code : '_OTHER', seconds());
         throw err;
       } finally {
         metrics.inFlight.dec();

@@ -19,6 +19,8 @@ export const metricNames = {
   httpServerDuration: 'http_server_request_duration_seconds',
   /** Histogram (s): HTTP requests the consumer made to the app. */
   httpClientDuration: 'http_client_request_duration_seconds',
+  /** Counter: gateway publish requests by topic and HTTP status (single and batch requests alike). */
+  publishRequests: 'mq_publish_requests_total',
   /** Gauge: operations in progress (publishes awaiting confirm, deliveries running). */
   inFlight: 'mq_in_flight_operations',
   /** Gauge: 1 for the current broker connection state (`state` label), 0 for the others. */

@@ -1,3 +1,4 @@
+import { MqError } from '@mq/mq';
 import { describe, expect, it } from 'vitest';
 import { createHarness, orderSchema } from '../test-fixtures.js';
 
@@ -30,12 +31,26 @@ describe('/metrics', () => {
     const res = await h.request('/metrics');
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toContain('gateway_requests_total{topic="events",status="202"} 1');
-    expect(text).toContain('gateway_requests_total{topic="unknown",status="404"} 1');
-    expect(text).toContain('gateway_publish_duration_seconds_count{topic="events",outcome="confirmed"} 1');
-    expect(text).toContain('gateway_publish_in_flight 0');
-    expect(text).toContain('gateway_broker_state{state="blocked"} 1');
-    expect(text).toContain('gateway_broker_state{state="ready"} 0');
+    expect(text).toContain('mq_publish_requests_total{topic="events",http_response_status_code="202"} 1');
+    expect(text).toContain('mq_publish_requests_total{topic="unknown",http_response_status_code="404"} 1');
+    expect(text).toContain(
+      'messaging_client_operation_duration_seconds_count{topic="events",messaging_destination_name="events",messaging_operation_name="publish"} 1',
+    );
+    expect(text).toContain('messaging_client_sent_messages_total{topic="events",messaging_destination_name="events"} 1');
+    expect(text).toContain('mq_in_flight_operations{messaging_operation_name="publish"} 0');
+    expect(text).toContain('mq_connection_state{state="blocked"} 1');
+    expect(text).toContain('mq_connection_state{state="ready"} 0');
+    expect(text).not.toContain('gateway_');
+  });
+
+  it('labels a failed publish with its MqError code as error_type', async () => {
+    const h = createHarness();
+    h.publisher.answer = () => Promise.reject(new MqError('PUBLISH_NACKED', 'nacked'));
+    expect((await h.request('/v1/topics/events/messages', { method: 'POST', body: 'x' })).status).toBe(503);
+    const text = await (await h.request('/metrics')).text();
+    expect(text).toContain('messaging_client_sent_messages_total{topic="events",messaging_destination_name="events",error_type="PUBLISH_NACKED"} 1');
+    expect(text).toMatch(/messaging_client_operation_duration_seconds_count\{[^}]*error_type="PUBLISH_NACKED"[^}]*\} 1/);
+    expect(text).toContain('mq_publish_requests_total{topic="events",http_response_status_code="503"} 1');
   });
 });
 
