@@ -94,6 +94,26 @@ describe('worker', () => {
     await worker.close(1000);
   });
 
+  it('resumes only after a slow pause finished, even when the probe closed the circuit meanwhile', async () => {
+    const { worker, consumers } = setup({ deliver: () => Promise.reject(new Error('down')) });
+    worker.start();
+    const consumer = consumers[0]!;
+    const calls: string[] = [];
+    let finishPause!: () => void;
+    consumer.pause = () => {
+      calls.push('pause started');
+      return new Promise<void>((resolve) => (finishPause = () => (calls.push('pause done'), resolve())));
+    };
+    consumer.resume = () => (calls.push('resume'), Promise.resolve());
+    await consumer.handler(testMessage()).catch(() => undefined);
+    await consumer.handler(testMessage()).catch(() => undefined);
+    await vi.waitFor(() => expect(worker.status()[0]!.circuit).toBe('closed')); // probe ok after 10 ms
+    expect(calls).toEqual(['pause started']);
+    finishPause();
+    await vi.waitFor(() => expect(calls).toEqual(['pause started', 'pause done', 'resume']));
+    await worker.close(10);
+  });
+
   it('does not resume a consumer after close, and closes consumers with the drain budget', async () => {
     vi.useFakeTimers();
     const { worker, consumers } = setup({ deliver: () => Promise.reject(new Error('down')) });

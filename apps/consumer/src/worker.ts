@@ -80,14 +80,20 @@ export function createWorker(deps: WorkerDeps): Worker {
 /** One consumer whose breaker pauses it while the target keeps failing and resumes it after a good probe. */
 function startSubscription(sub: WorkerSubscription, deps: WorkerDeps, closing: () => boolean): Running {
   const log = deps.logger.child({ subscription: sub.name });
+  // pause() waits for running deliveries (up to their timeout) and a probe may close the circuit
+  // meanwhile: chain pause and resume so the consumer sees them in order, never overlapping.
+  let transition = Promise.resolve();
+  const then = (what: 'pause' | 'resume', step: () => Promise<void>) => {
+    transition = transition.then(step).catch((error: unknown) => log.error({ err: error }, `${what} failed`));
+  };
   // The breaker's callbacks use `consumer`, created below: they only run once deliveries fail.
   const breaker = createCircuitBreaker({
     ...sub.circuit,
     probe: sub.probe,
     onStateChange: (state, previous) => {
       log.warn({ circuit: state, previous }, `circuit ${state}`);
-      if (state === 'open' && previous === 'closed') void consumer.pause().catch((error: unknown) => log.error({ err: error }, 'pause failed'));
-      if (state === 'closed' && !closing()) void consumer.resume().catch((error: unknown) => log.error({ err: error }, 'resume failed'));
+      if (state === 'open' && previous === 'closed') then('pause', () => consumer.pause());
+      if (state === 'closed') then('resume', () => (closing() ? Promise.resolve() : consumer.resume()));
     },
   });
   const dedup = deps.dedup && sub.dedupWindowMs > 0 ? { dedup: { store: deps.dedup, windowMs: sub.dedupWindowMs } } : {};
