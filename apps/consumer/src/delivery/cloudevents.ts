@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from '@mq/mq';
 
 /** The 1-based delivery attempt of this message to this app (1 on the first try). */
@@ -67,7 +67,7 @@ export function traceHeaders(message: IncomingMessage, injected: Record<string, 
   if (injected.traceparent) return injected;
   const incoming = asString(message.headers.traceparent);
   if (incoming === undefined || !TRACEPARENT.test(incoming)) {
-    return { traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01` };
+    return { traceparent: newTraceparent() };
   }
   const result: Record<string, string> = { traceparent: incoming };
   for (const key of ['tracestate', 'baggage']) {
@@ -75,6 +75,13 @@ export function traceHeaders(message: IncomingMessage, injected: Record<string, 
     if (value !== undefined && /^[\x20-\x7e]*$/.test(value)) result[key] = value;
   }
   return result;
+}
+
+/** A new trace and span id; randomUUID draws from a cached entropy pool, randomBytes does not. */
+function newTraceparent(): string {
+  const traceId = randomUUID().replaceAll('-', '');
+  const spanId = randomUUID().replaceAll('-', '').slice(0, 16);
+  return `00-${traceId}-${spanId}-01`;
 }
 
 function asString(value: unknown): string | undefined {
