@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CONSUMER_MAIN, GATEWAY_MAIN, isBuilt } from './lib/apps.ts';
 import { compileBaselines } from './lib/baselines.ts';
+import { createCleanup } from './lib/cleanup.ts';
 import { openConnection } from './lib/broker.ts';
 import { createContext, FULL, QUICK, type BenchCase, type BenchContext, type Settings } from './lib/context.ts';
 import { describeMachine } from './lib/machine.ts';
@@ -64,12 +65,14 @@ async function runCase(ctx: BenchContext, benchCase: BenchCase): Promise<Row[]> 
   if (missing) return benchCase.rows.map((r) => ({ ...errorRow(r.name, r.goal, missing), measured: 'skipped', verdict: 'skipped' as const }));
   const started = performance.now();
   ctx.log(`== ${benchCase.id}`);
+  ctx.cleanup = createCleanup();
   try {
     return await benchCase.run(ctx);
   } catch (error) {
     ctx.log(`${benchCase.id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return benchCase.rows.map((r) => errorRow(r.name, r.goal, error));
   } finally {
+    await ctx.cleanup.run();
     ctx.log(`== ${benchCase.id} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }

@@ -22,27 +22,24 @@ export const coldStart: BenchCase = {
   needs: ['gateway'],
   async run(ctx) {
     const exchange = benchName('x');
-    try {
-      const runs = await alternate(
-        ctx.settings.coldStarts,
-        () => timeStart(() => startHonoBaseline(ctx, exchange, 'bench.msg')),
-        () => timeStart(() => startGateway(ctx, { topic: 'bench', exchange, routingKey: 'bench.msg' })),
-      );
-      const subject = median(runs.subject);
-      const baseline = median(runs.baseline);
-      return [
-        {
-          name: NAME,
-          measured: `median ${fmt(subject)} ms (max ${fmt(Math.max(...runs.subject))} ms)`,
-          baseline: `minimal Hono + rabbitmq-client: median ${fmt(baseline)} ms`,
-          ratio: subject / baseline,
-          goal: GOAL,
-          verdict: subject < 1000 ? 'pass' : 'MISS',
-          note: `${ctx.settings.coldStarts} starts each, alternating; from spawn() to the first 200, polled every 10 ms; broker already up.`,
-        },
-      ];
-    } finally {
-      await deleteObjects(ctx.conn, { exchanges: [exchange] });
-    }
+    ctx.cleanup.add(() => deleteObjects(ctx.conn, { exchanges: [exchange] }));
+    const runs = await alternate(
+      ctx.settings.coldStarts,
+      () => timeStart(() => startHonoBaseline(ctx, exchange, 'bench.msg')),
+      () => timeStart(() => startGateway(ctx, { topic: 'bench', exchange, routingKey: 'bench.msg' })),
+    );
+    const subject = median(runs.subject);
+    const baseline = median(runs.baseline);
+    return [
+      {
+        name: NAME,
+        measured: `median ${fmt(subject)} ms (max ${fmt(Math.max(...runs.subject))} ms)`,
+        baseline: `minimal Hono + rabbitmq-client: median ${fmt(baseline)} ms`,
+        ratio: subject / baseline,
+        goal: GOAL,
+        verdict: subject < 1000 ? 'pass' : 'MISS',
+        note: `${ctx.settings.coldStarts} starts each, alternating; from spawn() to the first 200, polled every 10 ms; broker already up.`,
+      },
+    ];
   },
 };

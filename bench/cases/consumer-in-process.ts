@@ -14,23 +14,19 @@ export const consumerInProcess: BenchCase = {
   needs: ['consumer'],
   async run(ctx) {
     const setup = consumerSetup(ctx, { module: await writeNoopHandler(ctx) });
-    try {
-      await setup.prepare();
-      const { bare, ours } = await drainBoth(ctx, setup, () => setup.start());
-      const ratio = ours.drain.msgsPerSec / bare.drain.msgsPerSec;
-      return [
-        {
-          name: NAME,
-          measured: `${fmt(ours.drain.msgsPerSec)} msgs/s`,
-          baseline: `bare rabbitmq-client consumer: ${fmt(bare.drain.msgsPerSec)} msgs/s`,
-          ratio,
-          goal: GOAL,
-          verdict: judgeAtLeast(ratio, 0.7),
-          note: `Draining a ${fmt(ctx.settings.backlog)}-message backlog, prefetch and concurrency ${ctx.settings.prefetch} on both; rate from queue depth polled every 50 ms.`,
-        },
-      ];
-    } finally {
-      await setup.cleanup();
-    }
+    await setup.prepare();
+    const { bare, ours } = await drainBoth(ctx, setup, () => setup.start());
+    const ratio = ours.drain.msgsPerSec / bare.drain.msgsPerSec;
+    return [
+      {
+        name: NAME,
+        measured: `${fmt(ours.drain.msgsPerSec)} msgs/s`,
+        baseline: `bare rabbitmq-client consumer: ${fmt(bare.drain.msgsPerSec)} msgs/s`,
+        ratio,
+        goal: GOAL,
+        verdict: judgeAtLeast(ratio, 0.7),
+        note: `Draining a ${fmt(ctx.settings.backlog)}-message backlog, prefetch and concurrency ${ctx.settings.prefetch} on both; rate from queue depth polled every 50 ms.`,
+      },
+    ];
   },
 };

@@ -19,32 +19,27 @@ export const consumerRss: BenchCase = {
     const { rssBacklog: backlog, prefetch } = ctx.settings;
     const app = await startSinkApp(ctx);
     const setup = consumerSetup(ctx, { url: `${app.url}/deliveries` });
-    try {
-      await setup.prepare();
-      let heap = '';
-      // Where the memory is (prom-client's process metrics): a big heap total over a small used
-      // heap is V8 holding on to space it grew under load, not live objects.
-      const readHeap = async (server: Server): Promise<void> => {
-        const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
-        const mb = (name: string): string => fmt(metricValue(text, name) / 2 ** 20);
-        heap = ` At the end: V8 heap ${mb('nodejs_heap_size_used_bytes')} MB used of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB.`;
-      };
-      const { bare, ours } = await drainBoth(ctx, setup, () => setup.start(), { backlog, beforeStop: readHeap });
-      const shortfall = backlog < FULL_BACKLOG ? ` Backlog ${fmt(backlog)} messages, not the full ${fmt(FULL_BACKLOG)} (--quick or --backlog).` : '';
-      return [
-        {
-          name: NAME,
-          measured: `max ${fmt(ours.rss.maxMb)} MB (start ${fmt(ours.rss.firstMb)}, end ${fmt(ours.rss.lastMb)}) over ${fmt(backlog)} msgs`,
-          baseline: `bare rabbitmq-client consumer: max ${fmt(bare.rss.maxMb)} MB`,
-          ratio: ours.rss.maxMb / bare.rss.maxMb,
-          goal: GOAL,
-          verdict: ours.rss.maxMb < 200 ? 'pass' : 'MISS',
-          note: `HTTP delivery to a local app, prefetch ${prefetch}; RSS sampled every 100 ms from /proc.${heap}${shortfall}`,
-        },
-      ];
-    } finally {
-      await app.proc.stop();
-      await setup.cleanup();
-    }
+    await setup.prepare();
+    let heap = '';
+    // Where the memory is (prom-client's process metrics): a big heap total over a small used
+    // heap is V8 holding on to space it grew under load, not live objects.
+    const readHeap = async (server: Server): Promise<void> => {
+      const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
+      const mb = (name: string): string => fmt(metricValue(text, name) / 2 ** 20);
+      heap = ` At the end: V8 heap ${mb('nodejs_heap_size_used_bytes')} MB used of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB.`;
+    };
+    const { bare, ours } = await drainBoth(ctx, setup, () => setup.start(), { backlog, beforeStop: readHeap });
+    const shortfall = backlog < FULL_BACKLOG ? ` Backlog ${fmt(backlog)} messages, not the full ${fmt(FULL_BACKLOG)} (--quick or --backlog).` : '';
+    return [
+      {
+        name: NAME,
+        measured: `max ${fmt(ours.rss.maxMb)} MB (start ${fmt(ours.rss.firstMb)}, end ${fmt(ours.rss.lastMb)}) over ${fmt(backlog)} msgs`,
+        baseline: `bare rabbitmq-client consumer: max ${fmt(bare.rss.maxMb)} MB`,
+        ratio: ours.rss.maxMb / bare.rss.maxMb,
+        goal: GOAL,
+        verdict: ours.rss.maxMb < 200 ? 'pass' : 'MISS',
+        note: `HTTP delivery to a local app, prefetch ${prefetch}; RSS sampled every 100 ms from /proc.${heap}${shortfall}`,
+      },
+    ];
   },
 };

@@ -3,7 +3,7 @@
 // consumer, at the same rate (the broker round trip with nothing of ours in it).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getJson, startBareConsumer, startGateway, startHonoBaseline, startSinkApp, type Server } from '../lib/apps.ts';
-import { benchName, declareRoute, deleteObjects } from '../lib/broker.ts';
+import { declareBenchRoute } from '../lib/broker.ts';
 import { consumerSetup } from '../lib/consumer-setup.ts';
 import type { BenchCase, BenchContext } from '../lib/context.ts';
 import { assertHealthy, runLoad } from '../lib/load.ts';
@@ -51,37 +51,26 @@ export const e2eLatency: BenchCase = {
     const { rate, why } = halfMaxRate(ctx);
     const app = await startSinkApp(ctx);
     const setup = consumerSetup(ctx, { url: `${app.url}/deliveries` });
-    const bareExchange = benchName('x');
-    const bareQueue = benchName('q');
-    await declareRoute(ctx.conn, bareExchange, bareQueue, 'bench.msg');
-    const started: Server[] = [app];
-    try {
-      const consumer = await setup.start();
-      const gateway = await startGateway(ctx, { topic: 'bench', exchange: setup.options.exchange, routingKey: 'bench.msg' });
-      started.push(consumer, gateway);
-      const ours = await measureAt(ctx, `${gateway.url}/v1/topics/bench/messages`, app, rate);
-      await Promise.all([consumer.proc.stop(), gateway.proc.stop()]);
-      const { prefetch } = ctx.settings;
-      const hono = await startHonoBaseline(ctx, bareExchange, 'bench.msg');
-      const bare = await startBareConsumer(ctx, bareQueue, prefetch, prefetch, true);
-      started.push(hono, bare);
-      const baseline = await measureAt(ctx, `${hono.url}/publish`, bare, rate);
-      ctx.log(`e2e at ${rate}/s: ours p50 ${ours.p50Ms} p99 ${ours.p99Ms}; baseline p50 ${baseline.p50Ms} p99 ${baseline.p99Ms}`);
-      return [
-        {
-          name: NAME,
-          measured: `p50 ${fmt(ours.p50Ms, 1)} ms, p99 ${fmt(ours.p99Ms, 1)} ms`,
-          baseline: `Hono + pub.send() -> bare consumer: p50 ${fmt(baseline.p50Ms, 1)} ms, p99 ${fmt(baseline.p99Ms, 1)} ms`,
-          ratio: ours.p99Ms / baseline.p99Ms,
-          goal: GOAL,
-          verdict: 'report',
-          note: `At ${fmt(rate)} msgs/s (${why}) for ${ctx.settings.durationS} s; ours = gateway -> broker -> consumer -> HTTP to the app, timed by the app from a send stamp; ratio on p99.`,
-        },
-      ];
-    } finally {
-      await Promise.all(started.map((s) => s.proc.stop()));
-      await setup.cleanup();
-      await deleteObjects(ctx.conn, { queues: [bareQueue], exchanges: [bareExchange] });
-    }
+    const bareRoute = await declareBenchRoute(ctx.conn, ctx.cleanup);
+    const consumer = await setup.start();
+    const gateway = await startGateway(ctx, { topic: 'bench', exchange: setup.options.exchange, routingKey: 'bench.msg' });
+    const ours = await measureAt(ctx, `${gateway.url}/v1/topics/bench/messages`, app, rate);
+    await Promise.all([consumer.proc.stop(), gateway.proc.stop()]);
+    const { prefetch } = ctx.settings;
+    const hono = await startHonoBaseline(ctx, bareRoute.exchange, bareRoute.routingKey);
+    const bare = await startBareConsumer(ctx, bareRoute.queue, prefetch, prefetch, true);
+    const baseline = await measureAt(ctx, `${hono.url}/publish`, bare, rate);
+    ctx.log(`e2e at ${rate}/s: ours p50 ${ours.p50Ms} p99 ${ours.p99Ms}; baseline p50 ${baseline.p50Ms} p99 ${baseline.p99Ms}`);
+    return [
+      {
+        name: NAME,
+        measured: `p50 ${fmt(ours.p50Ms, 1)} ms, p99 ${fmt(ours.p99Ms, 1)} ms`,
+        baseline: `Hono + pub.send() -> bare consumer: p50 ${fmt(baseline.p50Ms, 1)} ms, p99 ${fmt(baseline.p99Ms, 1)} ms`,
+        ratio: ours.p99Ms / baseline.p99Ms,
+        goal: GOAL,
+        verdict: 'report',
+        note: `At ${fmt(rate)} msgs/s (${why}) for ${ctx.settings.durationS} s; ours = gateway -> broker -> consumer -> HTTP to the app, timed by the app from a send stamp; ratio on p99.`,
+      },
+    ];
   },
 };

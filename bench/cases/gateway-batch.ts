@@ -1,6 +1,6 @@
 // Row: gateway batch publish (100 per request), msgs/s, vs bare rabbitmq-client with 256 in flight.
 import { startGateway } from '../lib/apps.ts';
-import { benchName, declareRoute, deleteObjects, publishMany } from '../lib/broker.ts';
+import { declareBenchRoute, publishMany } from '../lib/broker.ts';
 import { alternate, median, type BenchCase } from '../lib/context.ts';
 import { publishLoad } from '../lib/measure.ts';
 import { batchBody, jsonMessage } from '../lib/payload.ts';
@@ -18,10 +18,8 @@ export const gatewayBatch: BenchCase = {
   rows: [{ name: NAME, goal: GOAL }],
   needs: ['gateway'],
   async run(ctx) {
-    const exchange = benchName('x');
-    const queue = benchName('q');
-    await declareRoute(ctx.conn, exchange, queue, 'bench.msg');
-    const gateway = await startGateway(ctx, { topic: 'bench', exchange, routingKey: 'bench.msg' });
+    const { exchange, queue, routingKey } = await declareBenchRoute(ctx.conn, ctx.cleanup);
+    const gateway = await startGateway(ctx, { topic: 'bench', exchange, routingKey });
     const url = `${gateway.url}/v1/topics/bench/messages/batch`;
     const body = batchBody(BATCH);
     const gatewayRun = async (durationS = ctx.settings.durationS): Promise<number> => {
@@ -30,32 +28,27 @@ export const gatewayBatch: BenchCase = {
       return result.okPerSec * BATCH;
     };
     const bareRun = async (durationMs = ctx.settings.durationS * 1000): Promise<number> => {
-      const result = await publishMany(ctx.conn, { exchange, routingKey: 'bench.msg', body: jsonMessage() }, { durationMs, inFlight: BARE_IN_FLIGHT });
+      const result = await publishMany(ctx.conn, { exchange, routingKey, body: jsonMessage() }, { durationMs, inFlight: BARE_IN_FLIGHT });
       ctx.log(`bare publisher: ${fmt(result.msgsPerSec)} msgs/s`);
       await ctx.conn.queuePurge({ queue });
       return result.msgsPerSec;
     };
-    try {
-      await gatewayRun(1);
-      await bareRun(1000);
-      const runs = await alternate(ctx.settings.rounds, bareRun, gatewayRun);
-      const subject = median(runs.subject);
-      const baseline = median(runs.baseline);
-      const ratio = subject / baseline;
-      return [
-        {
-          name: NAME,
-          measured: `${fmt(subject)} msgs/s`,
-          baseline: `bare rabbitmq-client, ${BARE_IN_FLIGHT} in flight: ${fmt(baseline)} msgs/s`,
-          ratio,
-          goal: GOAL,
-          verdict: judgeAtLeast(ratio, 0.8),
-          note: `${BATCH_CONNECTIONS} HTTP connections x ${BATCH} messages per request; the bare publisher runs in the bench process on its own connection.`,
-        },
-      ];
-    } finally {
-      await gateway.proc.stop();
-      await deleteObjects(ctx.conn, { queues: [queue], exchanges: [exchange] });
-    }
+    await gatewayRun(1);
+    await bareRun(1000);
+    const runs = await alternate(ctx.settings.rounds, bareRun, gatewayRun);
+    const subject = median(runs.subject);
+    const baseline = median(runs.baseline);
+    const ratio = subject / baseline;
+    return [
+      {
+        name: NAME,
+        measured: `${fmt(subject)} msgs/s`,
+        baseline: `bare rabbitmq-client, ${BARE_IN_FLIGHT} in flight: ${fmt(baseline)} msgs/s`,
+        ratio,
+        goal: GOAL,
+        verdict: judgeAtLeast(ratio, 0.8),
+        note: `${BATCH_CONNECTIONS} HTTP connections x ${BATCH} messages per request; the bare publisher runs in the bench process on its own connection.`,
+      },
+    ];
   },
 };

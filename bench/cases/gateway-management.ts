@@ -1,7 +1,7 @@
 // Row: gateway single publish vs RabbitMQ's management HTTP publish API, both against one private
 // node with the management plugin (never the shared broker).
 import { startGateway } from '../lib/apps.ts';
-import { benchName, declareRoute, openConnection } from '../lib/broker.ts';
+import { declareBenchRoute, openConnection } from '../lib/broker.ts';
 import { alternate, type BenchCase } from '../lib/context.ts';
 import { fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
 import { jsonMessage } from '../lib/payload.ts';
@@ -33,39 +33,32 @@ export const gatewayManagement: BenchCase = {
   async run(ctx) {
     const node = await ctx.privateNode();
     if (!node.managementUrl) throw new Error('private node started without management');
-    const exchange = benchName('x');
-    const queue = benchName('q');
     const conn = await openConnection(node.url);
-    await declareRoute(conn, exchange, queue, 'bench.msg');
-    const where = { tmpDir: ctx.tmpDir, amqpUrl: node.url };
-    const gateway = await startGateway(where, { topic: 'bench', exchange, routingKey: 'bench.msg' });
+    ctx.cleanup.add(() => conn.close());
+    const { exchange, queue, routingKey } = await declareBenchRoute(conn, ctx.cleanup);
+    const gateway = await startGateway({ ...ctx, amqpUrl: node.url }, { topic: 'bench', exchange, routingKey });
     const gatewayUrl = `${gateway.url}/v1/topics/bench/messages`;
-    const mgmt = managementPublish(node.managementUrl, exchange, 'bench.msg');
-    try {
-      await publishLoad(ctx, 'warm-up management', mgmt.url, { ...mgmt, durationS: 1 });
-      await publishLoad(ctx, 'warm-up gateway (private node)', gatewayUrl, { durationS: 1 });
-      const runs = await alternate(
-        ctx.settings.rounds,
-        async () => publishLoad(ctx, 'management API', mgmt.url, mgmt).finally(() => conn.queuePurge({ queue })),
-        async () => publishLoad(ctx, 'gateway (private node)', gatewayUrl).finally(() => conn.queuePurge({ queue })),
-      );
-      const subject = summarize(runs.subject);
-      const baseline = summarize(runs.baseline);
-      const ratio = subject.rps / baseline.rps;
-      return [
-        {
-          name: NAME,
-          measured: fmtLoad(subject),
-          baseline: `POST /api/exchanges/.../publish: ${fmtLoad(baseline)}`,
-          ratio,
-          goal: GOAL,
-          verdict: judgeAtLeast(ratio, 10),
-          note: 'Both against the same private RabbitMQ node with rabbitmq_management; tracing off (the default) for the gateway here.',
-        },
-      ];
-    } finally {
-      await gateway.proc.stop();
-      await conn.close();
-    }
+    const mgmt = managementPublish(node.managementUrl, exchange, routingKey);
+    await publishLoad(ctx, 'warm-up management', mgmt.url, { ...mgmt, durationS: 1 });
+    await publishLoad(ctx, 'warm-up gateway (private node)', gatewayUrl, { durationS: 1 });
+    const runs = await alternate(
+      ctx.settings.rounds,
+      async () => publishLoad(ctx, 'management API', mgmt.url, mgmt).finally(() => conn.queuePurge({ queue })),
+      async () => publishLoad(ctx, 'gateway (private node)', gatewayUrl).finally(() => conn.queuePurge({ queue })),
+    );
+    const subject = summarize(runs.subject);
+    const baseline = summarize(runs.baseline);
+    const ratio = subject.rps / baseline.rps;
+    return [
+      {
+        name: NAME,
+        measured: fmtLoad(subject),
+        baseline: `POST /api/exchanges/.../publish: ${fmtLoad(baseline)}`,
+        ratio,
+        goal: GOAL,
+        verdict: judgeAtLeast(ratio, 10),
+        note: 'Both against the same private RabbitMQ node with rabbitmq_management; tracing off (the default) for the gateway here.',
+      },
+    ];
   },
 };

@@ -1,9 +1,9 @@
 // Row: gateway single publish with tracing and metrics on vs minimal Hono + `await pub.send()`.
 import { startGateway, startHonoBaseline, getJson } from '../lib/apps.ts';
-import { benchName, declareRoute, deleteObjects } from '../lib/broker.ts';
+import { declareBenchRoute } from '../lib/broker.ts';
 import { alternate, type BenchCase } from '../lib/context.ts';
 import { fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
-import { judgeAtLeast, type Row } from '../lib/table.ts';
+import { judgeAtLeast } from '../lib/table.ts';
 
 const NAME = 'gateway single publish, tracing+metrics on';
 const GOAL = '>= 0.9x';
@@ -13,29 +13,27 @@ export const gatewaySingle: BenchCase = {
   rows: [{ name: NAME, goal: GOAL }],
   needs: ['gateway'],
   async run(ctx) {
-    const exchange = benchName('x');
-    const queue = benchName('q');
-    await declareRoute(ctx.conn, exchange, queue, 'bench.msg');
+    const { exchange, queue, routingKey } = await declareBenchRoute(ctx.conn, ctx.cleanup);
     const otlp = await ctx.otlpSink();
-    const gateway = await startGateway(ctx, { topic: 'bench', exchange, routingKey: 'bench.msg', otlpUrl: otlp.url });
-    const hono = await startHonoBaseline(ctx, exchange, 'bench.msg');
+    const gateway = await startGateway(ctx, { topic: 'bench', exchange, routingKey, otlpUrl: otlp.url });
+    const hono = await startHonoBaseline(ctx, exchange, routingKey);
     const gatewayUrl = `${gateway.url}/v1/topics/bench/messages`;
-    try {
-      // Warm both (JIT, connection pools) before anything counts.
-      await publishLoad(ctx, 'warm-up hono', `${hono.url}/publish`, { durationS: 1 });
-      await publishLoad(ctx, 'warm-up gateway', gatewayUrl, { durationS: 1 });
-      const exportsBefore = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests;
-      const runs = await alternate(
-        ctx.settings.rounds,
-        async () => publishLoad(ctx, 'hono baseline', `${hono.url}/publish`).finally(() => ctx.conn.queuePurge({ queue })),
-        async () => publishLoad(ctx, 'gateway', gatewayUrl).finally(() => ctx.conn.queuePurge({ queue })),
-      );
-      const exports = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests - exportsBefore;
-      const subject = summarize(runs.subject);
-      const baseline = summarize(runs.baseline);
-      ctx.memo.set('gateway.rps', subject.rps);
-      const ratio = subject.rps / baseline.rps;
-      const row: Row = {
+    // Warm both (JIT, connection pools) before anything counts.
+    await publishLoad(ctx, 'warm-up hono', `${hono.url}/publish`, { durationS: 1 });
+    await publishLoad(ctx, 'warm-up gateway', gatewayUrl, { durationS: 1 });
+    const exportsBefore = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests;
+    const runs = await alternate(
+      ctx.settings.rounds,
+      async () => publishLoad(ctx, 'hono baseline', `${hono.url}/publish`).finally(() => ctx.conn.queuePurge({ queue })),
+      async () => publishLoad(ctx, 'gateway', gatewayUrl).finally(() => ctx.conn.queuePurge({ queue })),
+    );
+    const exports = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests - exportsBefore;
+    const subject = summarize(runs.subject);
+    const baseline = summarize(runs.baseline);
+    ctx.memo.set('gateway.rps', subject.rps);
+    const ratio = subject.rps / baseline.rps;
+    return [
+      {
         name: NAME,
         measured: fmtLoad(subject),
         baseline: `Hono + await pub.send(): ${fmtLoad(baseline)}`,
@@ -43,11 +41,7 @@ export const gatewaySingle: BenchCase = {
         goal: GOAL,
         verdict: judgeAtLeast(ratio, 0.9),
         note: `${ctx.settings.connections} connections; tracing exported ${exports} OTLP requests to a local sink during the measured runs.`,
-      };
-      return [row];
-    } finally {
-      await Promise.all([gateway.proc.stop(), hono.proc.stop()]);
-      await deleteObjects(ctx.conn, { queues: [queue], exchanges: [exchange] });
-    }
+      },
+    ];
   },
 };

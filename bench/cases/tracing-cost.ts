@@ -1,13 +1,12 @@
 // Rows: what tracing costs. Gateway single-publish throughput and consumer drain rate with spans
 // exported over OTLP to a local sink, against the same process with tracing off (the default).
 import { getJson, startGateway, writeNoopHandler } from '../lib/apps.ts';
-import { benchName, declareRoute, deleteObjects } from '../lib/broker.ts';
+import { declareBenchRoute } from '../lib/broker.ts';
 import { consumerSetup } from '../lib/consumer-setup.ts';
 import { alternate, median, type BenchCase, type BenchContext } from '../lib/context.ts';
 import { drainWith } from '../lib/drain.ts';
 import { fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
-import type { Row } from '../lib/table.ts';
-import { fmt } from '../lib/table.ts';
+import { fmt, type Row } from '../lib/table.ts';
 
 const GATEWAY = 'tracing on vs off, gateway';
 const CONSUMER = 'tracing on vs off, consumer';
@@ -18,72 +17,58 @@ async function exportsSoFar(ctx: BenchContext): Promise<number> {
 }
 
 async function gatewayRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
-  const exchange = benchName('x');
-  const queue = benchName('q');
-  await declareRoute(ctx.conn, exchange, queue, 'bench.msg');
-  const route = { topic: 'bench', exchange, routingKey: 'bench.msg' };
-  const [off, on] = await Promise.all([startGateway(ctx, route), startGateway(ctx, { ...route, otlpUrl })]);
+  const { exchange, queue, routingKey } = await declareBenchRoute(ctx.conn, ctx.cleanup);
+  const route = { topic: 'bench', exchange, routingKey };
+  const off = await startGateway(ctx, route);
+  const on = await startGateway(ctx, { ...route, otlpUrl });
   const path = '/v1/topics/bench/messages';
-  try {
-    await publishLoad(ctx, 'warm-up gateway tracing off', off.url + path, { durationS: 1 });
-    await publishLoad(ctx, 'warm-up gateway tracing on', on.url + path, { durationS: 1 });
-    const before = await exportsSoFar(ctx);
-    const runs = await alternate(
-      ctx.settings.rounds,
-      async () => publishLoad(ctx, 'gateway tracing off', off.url + path).finally(() => ctx.conn.queuePurge({ queue })),
-      async () => publishLoad(ctx, 'gateway tracing on', on.url + path).finally(() => ctx.conn.queuePurge({ queue })),
-    );
-    const exports = (await exportsSoFar(ctx)) - before;
-    const subject = summarize(runs.subject);
-    const baseline = summarize(runs.baseline);
-    return {
-      name: GATEWAY,
-      measured: `on: ${fmtLoad(subject)}`,
-      baseline: `off: ${fmtLoad(baseline)}`,
-      ratio: subject.rps / baseline.rps,
-      goal: GOAL,
-      verdict: exports > 0 ? 'report' : 'error',
-      note: `Single publishes; spans exported over OTLP http/protobuf to a local sink that discards them (${exports} export requests arrived).`,
-    };
-  } finally {
-    await Promise.all([off.proc.stop(), on.proc.stop()]);
-    await deleteObjects(ctx.conn, { queues: [queue], exchanges: [exchange] });
-  }
+  await publishLoad(ctx, 'warm-up gateway tracing off', off.url + path, { durationS: 1 });
+  await publishLoad(ctx, 'warm-up gateway tracing on', on.url + path, { durationS: 1 });
+  const before = await exportsSoFar(ctx);
+  const runs = await alternate(
+    ctx.settings.rounds,
+    async () => publishLoad(ctx, 'gateway tracing off', off.url + path).finally(() => ctx.conn.queuePurge({ queue })),
+    async () => publishLoad(ctx, 'gateway tracing on', on.url + path).finally(() => ctx.conn.queuePurge({ queue })),
+  );
+  const exports = (await exportsSoFar(ctx)) - before;
+  await Promise.all([off.proc.stop(), on.proc.stop()]);
+  const subject = summarize(runs.subject);
+  const baseline = summarize(runs.baseline);
+  return {
+    name: GATEWAY,
+    measured: `on: ${fmtLoad(subject)}`,
+    baseline: `off: ${fmtLoad(baseline)}`,
+    ratio: subject.rps / baseline.rps,
+    goal: GOAL,
+    verdict: exports > 0 ? 'report' : 'error',
+    note: `Single publishes; spans exported over OTLP http/protobuf to a local sink that discards them (${exports} export requests arrived).`,
+  };
 }
 
 async function consumerRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
   const setup = consumerSetup(ctx, { module: await writeNoopHandler(ctx) });
   const { backlog } = ctx.settings;
   const { queue } = setup.options;
-  try {
-    await setup.prepare();
-    const before = await exportsSoFar(ctx);
-    const runs = await alternate(
-      1,
-      async () => {
-        await setup.fill(backlog);
-        return (await drainWith(ctx, 'consumer tracing off', queue, backlog, () => setup.start())).drain.msgsPerSec;
-      },
-      async () => {
-        await setup.fill(backlog);
-        return (await drainWith(ctx, 'consumer tracing on', queue, backlog, () => setup.start({ otlpUrl }))).drain.msgsPerSec;
-      },
-    );
-    const exports = (await exportsSoFar(ctx)) - before;
-    const subject = median(runs.subject);
-    const baseline = median(runs.baseline);
-    return {
-      name: CONSUMER,
-      measured: `on: ${fmt(subject)} msgs/s`,
-      baseline: `off: ${fmt(baseline)} msgs/s`,
-      ratio: subject / baseline,
-      goal: GOAL,
-      verdict: exports > 0 ? 'report' : 'error',
-      note: `In-process no-op handler draining ${fmt(backlog)} messages; ${exports} OTLP export requests arrived.`,
-    };
-  } finally {
-    await setup.cleanup();
-  }
+  await setup.prepare();
+  const before = await exportsSoFar(ctx);
+  const drainAt = async (tracing: boolean): Promise<number> => {
+    await setup.fill(backlog);
+    const start = () => setup.start(tracing ? { otlpUrl } : {});
+    return (await drainWith(ctx, `consumer tracing ${tracing ? 'on' : 'off'}`, queue, backlog, start)).drain.msgsPerSec;
+  };
+  const runs = await alternate(1, () => drainAt(false), () => drainAt(true));
+  const exports = (await exportsSoFar(ctx)) - before;
+  const subject = median(runs.subject);
+  const baseline = median(runs.baseline);
+  return {
+    name: CONSUMER,
+    measured: `on: ${fmt(subject)} msgs/s`,
+    baseline: `off: ${fmt(baseline)} msgs/s`,
+    ratio: subject / baseline,
+    goal: GOAL,
+    verdict: exports > 0 ? 'report' : 'error',
+    note: `In-process no-op handler draining ${fmt(backlog)} messages; ${exports} OTLP export requests arrived.`,
+  };
 }
 
 export const tracingCost: BenchCase = {

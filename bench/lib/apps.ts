@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/lib/free-port.ts';
 import { baselinePath } from './baselines.ts';
+import type { Cleanup } from './cleanup.ts';
 import { startNode, waitHttpOk, type BenchProcess } from './processes.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,6 +24,8 @@ export interface Server {
 export interface Where {
   tmpDir: string;
   amqpUrl: string;
+  /** When given, every server started is stopped by it (a case's `ctx.cleanup`). */
+  cleanup?: Cleanup;
 }
 
 /** OTLP export to a local sink, or the default: no OTEL_* variable at all (startNode strips inherited ones). */
@@ -59,6 +62,7 @@ export async function startServer(
     env: { AMQP_URL: where.amqpUrl, PORT: String(port), HOST: '127.0.0.1', ...env },
   });
   const url = `http://127.0.0.1:${port}`;
+  where.cleanup?.add(() => proc.stop());
   try {
     const readyAt = await waitHttpOk(proc, url + readyPath, 60_000);
     return { proc, url, readyAfterMs: readyAt - proc.spawnedAt };

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from 'rabbitmq-client';
+import type { Cleanup } from './cleanup.ts';
 
 /** A fresh name for this run's broker objects, e.g. `bench.3f9a2c1d.orders`. */
 export function benchName(suffix: string): string {
@@ -23,6 +24,17 @@ export async function declareRoute(conn: Connection, exchange: string, queue: st
   await conn.exchangeDeclare({ exchange, type: 'topic', durable: true });
   await conn.queueDeclare({ queue, durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await conn.queueBind({ queue, exchange, routingKey });
+}
+
+/**
+ * Fresh names, declared like {@link declareRoute}, deleted again by `cleanup`: the route every
+ * publishing case sends to.
+ */
+export async function declareBenchRoute(conn: Connection, cleanup: Cleanup): Promise<{ exchange: string; queue: string; routingKey: string }> {
+  const route = { exchange: benchName('x'), queue: benchName('q'), routingKey: 'bench.msg' };
+  cleanup.add(() => deleteObjects(conn, { queues: [route.queue], exchanges: [route.exchange] }));
+  await declareRoute(conn, route.exchange, route.queue, route.routingKey);
+  return route;
 }
 
 /** Deletes queues and exchanges, ignoring ones that do not exist. */

@@ -4,7 +4,10 @@ import { benchName, deleteObjects } from './broker.ts';
 import type { BenchContext } from './context.ts';
 import { drainWith, fillBacklog, type DrainResult } from './drain.ts';
 
-/** A consumer subscription on fresh names; `prepare()` lets the consumer declare its own queues. */
+/**
+ * A consumer subscription on fresh names; `prepare()` lets the consumer declare its own queues,
+ * which the case's cleanup deletes.
+ */
 export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['deliver'], otlpUrl?: string) {
   const options: ConsumerAppOptions = {
     topic: 'bench',
@@ -16,6 +19,7 @@ export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['de
     concurrency: ctx.settings.prefetch,
     otlpUrl,
   };
+  ctx.cleanup.add(() => deleteObjects(ctx.conn, { queues: consumerQueues(options.queue), exchanges: [options.exchange] }));
   return {
     options,
     start: (overrides: Partial<ConsumerAppOptions> = {}): Promise<Server> => startConsumer(ctx, { ...options, ...overrides }),
@@ -25,7 +29,6 @@ export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['de
       await server.proc.stop();
     },
     fill: (count: number) => fillBacklog(ctx, options, count),
-    cleanup: () => deleteObjects(ctx.conn, { queues: consumerQueues(options.queue), exchanges: [options.exchange] }),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Connection } from 'rabbitmq-client';
 import { startRabbitNode, type RabbitNode } from '../../scripts/lib/rabbit-node.ts';
 import { startOtlpSink, type Server, type Where } from './apps.ts';
+import { createCleanup, type Cleanup } from './cleanup.ts';
 import type { Row } from './table.ts';
 
 export interface Settings {
@@ -39,6 +40,8 @@ export interface BenchContext extends Where {
   /** A private node with management; started once per run, never the shared broker. */
   privateNode(): Promise<RabbitNode>;
   log(message: string): void;
+  /** Undo steps of the case now running; the runner runs them when the case ends, failed or not. */
+  cleanup: Cleanup;
 }
 
 /** One row (or a few related rows) of the table. */
@@ -51,12 +54,13 @@ export interface BenchCase {
 }
 
 /** Builds the context; `dispose()` stops the shared helpers it started. */
-export function createContext(base: Omit<BenchContext, 'otlpSink' | 'privateNode' | 'memo'>) {
+export function createContext(base: Omit<BenchContext, 'otlpSink' | 'privateNode' | 'memo' | 'cleanup'>) {
   let sink: Promise<Server> | undefined;
   let node: Promise<RabbitNode> | undefined;
   const ctx: BenchContext = {
     ...base,
     memo: new Map(),
+    cleanup: createCleanup(),
     otlpSink: () => (sink ??= startOtlpSink(base)),
     privateNode: () => (node ??= startRabbitNode({ management: true, prefix: 'bench' })),
   };
