@@ -4,7 +4,7 @@
 import { startSinkApp, type Server } from '../lib/apps.ts';
 import { consumerSetup, drainBoth } from '../lib/consumer-setup.ts';
 import type { BenchCase } from '../lib/context.ts';
-import { metricValue } from '../lib/prometheus.ts';
+import { heapNote } from '../lib/measure.ts';
 import { fmt } from '../lib/table.ts';
 
 const NAME = 'consumer RSS draining a backlog';
@@ -21,12 +21,8 @@ export const consumerRss: BenchCase = {
     const setup = consumerSetup(ctx, { url: `${app.url}/deliveries` });
     await setup.prepare();
     let heap = '';
-    // Where the memory is (prom-client's process metrics): a big heap total over a small used
-    // heap is V8 holding on to space it grew under load, not live objects.
     const readHeap = async (server: Server): Promise<void> => {
-      const text = await fetch(`${server.url}/metrics`).then((r) => r.text());
-      const mb = (name: string): string => fmt(metricValue(text, name) / 2 ** 20);
-      heap = ` At the end: V8 heap ${mb('nodejs_heap_size_used_bytes')} MB used of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB.`;
+      heap = ` At the end:${await heapNote(server.url)}`;
     };
     const { bare, ours } = await drainBoth(ctx, setup, () => setup.start(), { backlog, beforeStop: readHeap });
     const shortfall = backlog < FULL_BACKLOG ? ` Backlog ${fmt(backlog)} messages, not the full ${fmt(FULL_BACKLOG)} (--quick or --backlog).` : '';

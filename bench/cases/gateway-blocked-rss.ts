@@ -5,6 +5,7 @@ import { startGateway } from '../lib/apps.ts';
 import { declareBenchRoute, openConnection } from '../lib/broker.ts';
 import type { BenchCase } from '../lib/context.ts';
 import { runLoad, type LoadResult } from '../lib/load.ts';
+import { heapNote } from '../lib/measure.ts';
 import { jsonMessage } from '../lib/payload.ts';
 import { sampleRss, type RssSummary } from '../lib/rss.ts';
 import { fmt } from '../lib/table.ts';
@@ -45,6 +46,7 @@ export const gatewayBlockedRss: BenchCase = {
     ctx.cleanup.add(() => node.ctl(['set_vm_memory_high_watermark', '0.4']));
     await node.ctl(['set_vm_memory_high_watermark', '0.000001']); // alarm: the broker blocks publishers
     const { flood, first, second } = await floodInHalves(url, gateway.proc.pid, ctx.settings.floodS);
+    const heap = await heapNote(gateway.url).catch(() => '');
     const maxMb = Math.max(first.maxMb, second.maxMb);
     // Flat: the second half of the flood peaks no higher than the first half (+10% or 5 MB noise).
     const flat = second.maxMb <= Math.max(first.maxMb * 1.1, first.maxMb + 5);
@@ -57,7 +59,7 @@ export const gatewayBlockedRss: BenchCase = {
         ratio: maxMb / idle.maxMb,
         goal: GOAL,
         verdict: flat && maxMb < 200 ? 'pass' : 'MISS',
-        note: `${FLOOD_CONNECTIONS} connections for ${ctx.settings.floodS} s against a private node under a memory alarm; answers ${JSON.stringify(flood.statuses)}, ${flood.errors} connection errors/timeouts.`,
+        note: `${FLOOD_CONNECTIONS} connections for ${ctx.settings.floodS} s against a private node under a memory alarm; answers ${JSON.stringify(flood.statuses)}, ${flood.errors} connection errors/timeouts. After the flood:${heap}`,
       },
     ];
   },

@@ -2,6 +2,7 @@
 import { median, type BenchContext } from './context.ts';
 import { runLoad, assertHealthy, type LoadResult } from './load.ts';
 import { jsonMessage } from './payload.ts';
+import { metricValue } from './prometheus.ts';
 import { fmt } from './table.ts';
 
 /** Median throughput over several loads, with the p99 of the run that gave the median. */
@@ -33,4 +34,17 @@ export async function publishLoad(
   assertHealthy(what, result);
   ctx.log(`${what}: ${fmt(result.okPerSec)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
   return result;
+}
+
+/**
+ * " V8 heap 58 MB used of 174 MB, external 10 MB." from an app's /metrics (prom-client's process
+ * metrics): a big heap total over a small used heap is V8 keeping space it grew under load, not
+ * live objects. Empty when the app does not export them.
+ */
+export async function heapNote(serverUrl: string): Promise<string> {
+  const text = await fetch(`${serverUrl}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text());
+  const mb = (name: string): number => metricValue(text, name) / 2 ** 20;
+  const used = mb('nodejs_heap_size_used_bytes');
+  if (Number.isNaN(used)) return '';
+  return ` V8 heap ${fmt(used)} MB used of ${fmt(mb('nodejs_heap_size_total_bytes'))} MB, external ${fmt(mb('nodejs_external_memory_bytes'))} MB.`;
 }
