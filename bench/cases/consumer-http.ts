@@ -27,7 +27,7 @@ export const consumerHttp: BenchCase = {
       const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
       p99Ms = histogramQuantile(metrics, 'messaging_process_duration_seconds', 0.99) * 1000;
     };
-    const { drain } = await drainWith(ctx, 'consumer (HTTP)', setup.options.queue, ctx.settings.backlog, () => setup.start(), readP99);
+    const { drain, cpuUsPerMsg } = await drainWith(ctx, 'consumer (HTTP)', setup.options.queue, ctx.settings.backlog, () => setup.start(), readP99);
     const received = await getJson<{ count: number }>(`${app.url}/stats`);
     ctx.memo.set('consumer.http.rate', drain.msgsPerSec);
     return [
@@ -38,7 +38,7 @@ export const consumerHttp: BenchCase = {
         ratio: drain.msgsPerSec / direct.okPerSec,
         goal: GOAL,
         verdict: 'report',
-        note: `Draining a ${fmt(ctx.settings.backlog)}-message backlog, prefetch and concurrency ${ctx.settings.prefetch}; p99 from the consumer's messaging_process_duration_seconds histogram (bucket interpolation); the app received ${fmt(received.count)} deliveries.`,
+        note: `Draining a ${fmt(ctx.settings.backlog)}-message backlog, prefetch and concurrency ${ctx.settings.prefetch}; p99 from the consumer's messaging_process_duration_seconds histogram (bucket interpolation); the app received ${fmt(received.count)} deliveries; the consumer spent ${fmt(cpuUsPerMsg)} µs CPU per delivery.`,
       },
     ];
   },

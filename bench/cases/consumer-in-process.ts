@@ -3,6 +3,7 @@
 import { writeNoopHandler } from '../lib/apps.ts';
 import { consumerSetup, drainBoth } from '../lib/consumer-setup.ts';
 import type { BenchCase } from '../lib/context.ts';
+import { cpuNote } from '../lib/measure.ts';
 import { fmt, judgeAtLeast } from '../lib/table.ts';
 
 const NAME = 'consumer, in-process no-op handler';
@@ -25,7 +26,7 @@ export const consumerInProcess: BenchCase = {
         ratio,
         goal: GOAL,
         verdict: judgeAtLeast(ratio, 0.7),
-        note: `Draining a ${fmt(ctx.settings.backlog)}-message backlog, prefetch and concurrency ${ctx.settings.prefetch} on both; rate from queue depth polled every 50 ms.`,
+        note: `Draining a ${fmt(ctx.settings.backlog)}-message backlog, prefetch and concurrency ${ctx.settings.prefetch} on both; rate from queue depth polled every 50 ms.${cpuNote('consumer vs bare', ours.cpuUsPerMsg, bare.cpuUsPerMsg, 'message')}`,
       },
     ];
   },

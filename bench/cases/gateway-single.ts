@@ -2,7 +2,7 @@
 import { startGateway, startHonoBaseline, getJson } from '../lib/apps.ts';
 import { declareBenchRoute } from '../lib/broker.ts';
 import { alternate, type BenchCase } from '../lib/context.ts';
-import { fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
+import { cpuNote, fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
 import { judgeAtLeast } from '../lib/table.ts';
 
 const NAME = 'gateway single publish, tracing+metrics on';
@@ -24,8 +24,8 @@ export const gatewaySingle: BenchCase = {
     const exportsBefore = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests;
     const runs = await alternate(
       ctx.settings.rounds,
-      async () => publishLoad(ctx, 'hono baseline', `${hono.url}/publish`).finally(() => ctx.conn.queuePurge({ queue })),
-      async () => publishLoad(ctx, 'gateway', gatewayUrl).finally(() => ctx.conn.queuePurge({ queue })),
+      async () => publishLoad(ctx, 'hono baseline', `${hono.url}/publish`, { pid: hono.proc.pid }).finally(() => ctx.conn.queuePurge({ queue })),
+      async () => publishLoad(ctx, 'gateway', gatewayUrl, { pid: gateway.proc.pid }).finally(() => ctx.conn.queuePurge({ queue })),
     );
     const exports = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests - exportsBefore;
     const subject = summarize(runs.subject);
@@ -40,7 +40,7 @@ export const gatewaySingle: BenchCase = {
         ratio,
         goal: GOAL,
         verdict: judgeAtLeast(ratio, 0.9),
-        note: `${ctx.settings.connections} connections; tracing exported ${exports} OTLP requests to a local sink during the measured runs.`,
+        note: `${ctx.settings.connections} connections; tracing exported ${exports} OTLP requests to a local sink during the measured runs.${cpuNote('gateway vs Hono', subject.cpuUsPerReq, baseline.cpuUsPerReq)}`,
       },
     ];
   },

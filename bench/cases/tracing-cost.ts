@@ -3,9 +3,9 @@
 import { getJson, startGateway, writeNoopHandler } from '../lib/apps.ts';
 import { declareBenchRoute } from '../lib/broker.ts';
 import { consumerSetup } from '../lib/consumer-setup.ts';
-import { alternate, median, type BenchCase, type BenchContext } from '../lib/context.ts';
-import { drainWith } from '../lib/drain.ts';
-import { fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
+import { alternate, type BenchCase, type BenchContext } from '../lib/context.ts';
+import { drainWith, type DrainResult } from '../lib/drain.ts';
+import { cpuNote, fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
 import { fmt, type Row } from '../lib/table.ts';
 
 const GATEWAY = 'tracing on vs off, gateway';
@@ -27,8 +27,8 @@ async function gatewayRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
   const before = await exportsSoFar(ctx);
   const runs = await alternate(
     ctx.settings.rounds,
-    async () => publishLoad(ctx, 'gateway tracing off', off.url + path).finally(() => ctx.conn.queuePurge({ queue })),
-    async () => publishLoad(ctx, 'gateway tracing on', on.url + path).finally(() => ctx.conn.queuePurge({ queue })),
+    async () => publishLoad(ctx, 'gateway tracing off', off.url + path, { pid: off.proc.pid }).finally(() => ctx.conn.queuePurge({ queue })),
+    async () => publishLoad(ctx, 'gateway tracing on', on.url + path, { pid: on.proc.pid }).finally(() => ctx.conn.queuePurge({ queue })),
   );
   const exports = (await exportsSoFar(ctx)) - before;
   await Promise.all([off.proc.stop(), on.proc.stop()]);
@@ -41,7 +41,7 @@ async function gatewayRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
     ratio: subject.rps / baseline.rps,
     goal: GOAL,
     verdict: exports > 0 ? 'report' : 'error',
-    note: `Single publishes; spans exported over OTLP http/protobuf to a local sink that discards them (${exports} export requests arrived).`,
+    note: `Single publishes; spans exported over OTLP http/protobuf to a local sink that discards them (${exports} export requests arrived).${cpuNote('on vs off', subject.cpuUsPerReq, baseline.cpuUsPerReq)}`,
   };
 }
 
@@ -51,15 +51,17 @@ async function consumerRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
   const { queue } = setup.options;
   await setup.prepare();
   const before = await exportsSoFar(ctx);
-  const drainAt = async (tracing: boolean): Promise<number> => {
+  const drainAt = async (tracing: boolean): Promise<DrainResult> => {
     await setup.fill(backlog);
     const start = () => setup.start(tracing ? { otlpUrl } : {});
-    return (await drainWith(ctx, `consumer tracing ${tracing ? 'on' : 'off'}`, queue, backlog, start)).drain.msgsPerSec;
+    return drainWith(ctx, `consumer tracing ${tracing ? 'on' : 'off'}`, queue, backlog, start);
   };
-  const runs = await alternate(1, () => drainAt(false), () => drainAt(true));
+  // One round: a drain is long enough, and a full run's backlog makes more rounds slow.
+  const off = await drainAt(false);
+  const on = await drainAt(true);
   const exports = (await exportsSoFar(ctx)) - before;
-  const subject = median(runs.subject);
-  const baseline = median(runs.baseline);
+  const subject = on.drain.msgsPerSec;
+  const baseline = off.drain.msgsPerSec;
   return {
     name: CONSUMER,
     measured: `on: ${fmt(subject)} msgs/s`,
@@ -67,7 +69,7 @@ async function consumerRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
     ratio: subject / baseline,
     goal: GOAL,
     verdict: exports > 0 ? 'report' : 'error',
-    note: `In-process no-op handler draining ${fmt(backlog)} messages; ${exports} OTLP export requests arrived.`,
+    note: `In-process no-op handler draining ${fmt(backlog)} messages; ${exports} OTLP export requests arrived.${cpuNote('on vs off', on.cpuUsPerMsg, off.cpuUsPerMsg, 'message')}`,
   };
 }
 

@@ -96,15 +96,26 @@ export interface DrainRun {
 /**
  * Polls a queue's depth until it is empty and measures the drain rate from the first poll that
  * saw consumption start (so process boot is not counted). Up to `prefetch` unacked messages at the
- * end are not seen by the depth; with thousands of messages that is noise.
+ * end are not seen by the depth; with thousands of messages that is noise. `onBegin` runs when
+ * that first poll saw it.
  */
-export async function watchDrain(conn: Connection, queue: string, start: number, timeoutMs: number, pollMs = 50): Promise<DrainRun> {
+export async function watchDrain(
+  conn: Connection,
+  queue: string,
+  start: number,
+  timeoutMs: number,
+  onBegin?: () => void,
+  pollMs = 50,
+): Promise<DrainRun> {
   const deadline = performance.now() + timeoutMs;
   let begin: { at: number; depth: number } | undefined;
   for (;;) {
     const depth = await queueDepth(conn, queue);
     const now = performance.now();
-    if (!begin && depth < start) begin = { at: now, depth };
+    if (!begin && depth < start) {
+      begin = { at: now, depth };
+      onBegin?.();
+    }
     if (depth === 0 && begin) {
       const seconds = (now - begin.at) / 1000;
       return { messages: begin.depth, seconds, msgsPerSec: seconds > 0 ? begin.depth / seconds : Number.NaN };

@@ -2,6 +2,7 @@
 // how fast the backlog drains and how much memory the process holds meanwhile.
 import { publishMany, waitDepth, watchDrain, type DrainRun } from './broker.ts';
 import type { Server } from './apps.ts';
+import { cpuMeter } from './cpu.ts';
 import type { BenchContext } from './context.ts';
 import { jsonMessage } from './payload.ts';
 import { sampleRss, type RssSummary } from './rss.ts';
@@ -17,6 +18,8 @@ export async function fillBacklog(ctx: BenchContext, target: { exchange: string;
 export interface DrainResult {
   drain: DrainRun;
   rss: RssSummary;
+  /** CPU the consumer process spent per message while draining (boot excluded). */
+  cpuUsPerMsg: number;
 }
 
 /**
@@ -35,11 +38,13 @@ export async function drainWith(
   const sampler = sampleRss(server.proc.pid, 100);
   try {
     // At least 100 msgs/s or it is a failure, not a number.
-    const drain = await watchDrain(ctx.conn, queue, backlog, 60_000 + backlog * 10);
+    let meter: ReturnType<typeof cpuMeter> | undefined;
+    const drain = await watchDrain(ctx.conn, queue, backlog, 60_000 + backlog * 10, () => (meter = cpuMeter(server.proc.pid)));
+    const cpuUsPerMsg = meter?.stop(drain.messages) ?? Number.NaN;
     const rss = sampler.stop();
     await beforeStop?.(server);
-    ctx.log(`${what}: drained ${fmt(drain.messages)} in ${drain.seconds.toFixed(1)} s = ${fmt(drain.msgsPerSec)} msgs/s, RSS max ${fmt(rss.maxMb)} MB`);
-    return { drain, rss };
+    ctx.log(`${what}: drained ${fmt(drain.messages)} in ${drain.seconds.toFixed(1)} s = ${fmt(drain.msgsPerSec)} msgs/s, RSS max ${fmt(rss.maxMb)} MB, CPU ${fmt(cpuUsPerMsg)} µs/msg`);
+    return { drain, rss, cpuUsPerMsg };
   } finally {
     sampler.stop();
     await server.proc.stop();
