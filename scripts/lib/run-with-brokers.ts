@@ -11,6 +11,8 @@ export interface RunWithBrokersOptions {
   args: string[];
   /** Also make sure a Redis answers (the consumer's dedup store and its tests). @default true */
   redis?: boolean;
+  /** Commands that must pass, after the build, before the main one runs (e.g. lint). */
+  checks?: { command: string; args: string[] }[];
 }
 
 /** Runs the command and exits the process with its exit code. */
@@ -38,6 +40,12 @@ export async function runWithBrokers(options: RunWithBrokersOptions): Promise<ne
     }
     log('building');
     await buildAll();
+    for (const check of options.checks ?? []) {
+      log(`checking: ${check.command} ${check.args.join(' ')}`);
+      running = runCommand(check.command, check.args, env);
+      code = await running.exited;
+      if (code !== 0) throw new Error(`${check.command} failed (exit ${code})`);
+    }
     running = runCommand(options.command, options.args, env);
     code = await running.exited;
   } catch (error) {
