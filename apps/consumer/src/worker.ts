@@ -118,8 +118,11 @@ function startSubscription(sub: WorkerSubscription, deps: WorkerDeps, closing: (
 }
 
 function logOutcome(logger: Logger, event: OutcomeEvent): void {
+  const routine = event.outcome === 'done' || event.outcome === 'duplicate';
+  // A child logger per message costs ~3% of an in-process delivery (npm run bench); build it only to log.
+  if (routine && !logger.isLevelEnabled('debug')) return;
   const log = messageLogger(logger, { messageId: event.message.messageId, destination: event.queue, attempt: event.message.attempt });
   const fields = { outcome: event.outcome, duration_ms: Math.round(event.durationMs), reason: event.error?.message.slice(0, 300) };
-  if (event.outcome === 'done' || event.outcome === 'duplicate') log.debug(fields, `delivery ${event.outcome}`);
+  if (routine) log.debug(fields, `delivery ${event.outcome}`);
   else log.warn(fields, `delivery ${event.outcome}`);
 }
