@@ -5,7 +5,7 @@ import { declareBenchRoute } from '../lib/broker.ts';
 import { consumerSetup } from '../lib/consumer-setup.ts';
 import { alternate, type BenchCase, type BenchContext } from '../lib/context.ts';
 import { drainWith, type DrainResult } from '../lib/drain.ts';
-import { cpuNote, fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
+import { fmtLoad, publishLoad, summarize } from '../lib/measure.ts';
 import { fmt, type Row } from '../lib/table.ts';
 
 const GATEWAY = 'tracing on vs off, gateway';
@@ -36,12 +36,12 @@ async function gatewayRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
   const baseline = summarize(runs.baseline);
   return {
     name: GATEWAY,
-    measured: `on: ${fmtLoad(subject)}`,
-    baseline: `off: ${fmtLoad(baseline)}`,
-    ratio: subject.rps / baseline.rps,
+    measured: `on: ${fmt(subject.cpuUsPerReq)} µs CPU/req (${fmtLoad(subject)})`,
+    baseline: `off: ${fmt(baseline.cpuUsPerReq)} µs CPU/req (${fmtLoad(baseline)})`,
+    ratio: subject.cpuUsPerReq / baseline.cpuUsPerReq,
     goal: GOAL,
     verdict: exports > 0 ? 'report' : 'error',
-    note: `Single publishes; spans exported over OTLP http/protobuf to a local sink that discards them (${exports} export requests arrived).${cpuNote('on vs off', subject.cpuUsPerReq, baseline.cpuUsPerReq)}`,
+    note: `Single publishes; spans exported over OTLP http/protobuf to a local sink that discards them (${exports} export requests arrived). The ratio is CPU per request, on / off: the cost, and steadier than throughput on a shared machine.`,
   };
 }
 
@@ -60,16 +60,14 @@ async function consumerRow(ctx: BenchContext, otlpUrl: string): Promise<Row> {
   const off = await drainAt(false);
   const on = await drainAt(true);
   const exports = (await exportsSoFar(ctx)) - before;
-  const subject = on.drain.msgsPerSec;
-  const baseline = off.drain.msgsPerSec;
   return {
     name: CONSUMER,
-    measured: `on: ${fmt(subject)} msgs/s`,
-    baseline: `off: ${fmt(baseline)} msgs/s`,
-    ratio: subject / baseline,
+    measured: `on: ${fmt(on.cpuUsPerMsg)} µs CPU/msg (${fmt(on.drain.msgsPerSec)} msgs/s)`,
+    baseline: `off: ${fmt(off.cpuUsPerMsg)} µs CPU/msg (${fmt(off.drain.msgsPerSec)} msgs/s)`,
+    ratio: on.cpuUsPerMsg / off.cpuUsPerMsg,
     goal: GOAL,
     verdict: exports > 0 ? 'report' : 'error',
-    note: `In-process no-op handler draining ${fmt(backlog)} messages; ${exports} OTLP export requests arrived.${cpuNote('on vs off', on.cpuUsPerMsg, off.cpuUsPerMsg, 'message')}`,
+    note: `In-process no-op handler draining ${fmt(backlog)} messages; ${exports} OTLP export requests arrived. The ratio is CPU per message, on / off.`,
   };
 }
 
