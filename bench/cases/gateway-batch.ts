@@ -2,7 +2,8 @@
 import { startGateway } from '../lib/apps.ts';
 import { declareBenchRoute, publishMany } from '../lib/broker.ts';
 import { alternate, median, type BenchCase } from '../lib/context.ts';
-import { publishLoad } from '../lib/measure.ts';
+import { cpuMeter } from '../lib/cpu.ts';
+import { cpuNote, publishLoad } from '../lib/measure.ts';
 import { batchBody, jsonMessage } from '../lib/payload.ts';
 import { fmt, judgeAtLeast } from '../lib/table.ts';
 
@@ -13,6 +14,11 @@ const BARE_IN_FLIGHT = 256;
 /** 3 requests of 100 in flight is about the 256 messages the bare publisher keeps in flight. */
 const BATCH_CONNECTIONS = 3;
 
+interface Run {
+  msgsPerSec: number;
+  cpuUsPerMsg: number;
+}
+
 export const gatewayBatch: BenchCase = {
   id: 'gateway-batch',
   rows: [{ name: NAME, goal: GOAL }],
@@ -22,22 +28,26 @@ export const gatewayBatch: BenchCase = {
     const gateway = await startGateway(ctx, { topic: 'bench', exchange, routingKey });
     const url = `${gateway.url}/v1/topics/bench/messages/batch`;
     const body = batchBody(BATCH);
-    const gatewayRun = async (durationS = ctx.settings.durationS): Promise<number> => {
-      const result = await publishLoad(ctx, 'gateway batch', url, { body, connections: BATCH_CONNECTIONS, durationS });
+    const gatewayRun = async (durationS = ctx.settings.durationS): Promise<Run> => {
+      const result = await publishLoad(ctx, 'gateway batch', url, { body, connections: BATCH_CONNECTIONS, durationS, pid: gateway.proc.pid });
       await ctx.conn.queuePurge({ queue });
-      return result.okPerSec * BATCH;
+      return { msgsPerSec: result.okPerSec * BATCH, cpuUsPerMsg: result.cpuUsPerReq / BATCH };
     };
-    const bareRun = async (durationMs = ctx.settings.durationS * 1000): Promise<number> => {
+    const bareRun = async (durationMs = ctx.settings.durationS * 1000): Promise<Run> => {
+      // The bare publisher runs in this process, which does nothing else meanwhile.
+      const meter = cpuMeter(process.pid);
       const result = await publishMany(ctx.conn, { exchange, routingKey, body: jsonMessage() }, { durationMs, inFlight: BARE_IN_FLIGHT });
-      ctx.log(`bare publisher: ${fmt(result.msgsPerSec)} msgs/s`);
+      const cpuUsPerMsg = meter.stop(result.messages);
+      ctx.log(`bare publisher: ${fmt(result.msgsPerSec)} msgs/s, CPU ${fmt(cpuUsPerMsg)} µs/msg`);
       await ctx.conn.queuePurge({ queue });
-      return result.msgsPerSec;
+      return { msgsPerSec: result.msgsPerSec, cpuUsPerMsg };
     };
     await gatewayRun(1);
     await bareRun(1000);
     const runs = await alternate(ctx.settings.rounds, bareRun, gatewayRun);
-    const subject = median(runs.subject);
-    const baseline = median(runs.baseline);
+    const subject = median(runs.subject.map((r) => r.msgsPerSec));
+    const baseline = median(runs.baseline.map((r) => r.msgsPerSec));
+    const cpu = cpuNote('gateway vs bare', median(runs.subject.map((r) => r.cpuUsPerMsg)), median(runs.baseline.map((r) => r.cpuUsPerMsg)), 'message');
     const ratio = subject / baseline;
     return [
       {
@@ -47,7 +57,7 @@ export const gatewayBatch: BenchCase = {
         ratio,
         goal: GOAL,
         verdict: judgeAtLeast(ratio, 0.8),
-        note: `${BATCH_CONNECTIONS} HTTP connections x ${BATCH} messages per request; the bare publisher runs in the bench process on its own connection.`,
+        note: `${BATCH_CONNECTIONS} HTTP connections x ${BATCH} messages per request; the bare publisher runs in the bench process on its own connection.${cpu}`,
       },
     ];
   },
