@@ -22,6 +22,9 @@ export class ConfirmPublisher {
   readonly #pending = new Map<string, number>();
   readonly #returned = new Set<string>();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Publishes awaiting a confirm per channel: a retired channel is closed once it has none. */
+  readonly #awaiting = new Map<Channel, number>();
+  readonly #retired = new Set<Channel>();
 
   constructor(private readonly deps: ConfirmPublisherDeps) {}
 
@@ -68,10 +71,14 @@ export class ConfirmPublisher {
     if (blocked) throw blocked;
     const id = envelope.messageId ?? '';
     this.#pending.set(id, (this.#pending.get(id) ?? 0) + 1);
+    this.#awaiting.set(channel, (this.#awaiting.get(channel) ?? 0) + 1);
     try {
       const { confirmTimeoutMs } = this.deps.options;
       const confirmed = channel.basicPublish({ ...envelope, durable: true, mandatory: true }, body);
-      await withTimeout(confirmed, confirmTimeoutMs, () => new MqError('PUBLISH_TIMEOUT', `no confirm within ${confirmTimeoutMs} ms; the message may or may not be stored`));
+      await withTimeout(confirmed, confirmTimeoutMs, () => {
+        this.#retire(channel);
+        return new MqError('PUBLISH_TIMEOUT', `no confirm within ${confirmTimeoutMs} ms; the message may or may not be stored`);
+      });
       // The broker sends basic.return before the ack, but rabbitmq-client emits it on setImmediate.
       await nextMacrotask();
       if (this.#returned.delete(id)) throw new MqError('UNROUTABLE', `no queue is bound for exchange "${envelope.exchange}" and routing key "${envelope.routingKey}"`);
@@ -81,7 +88,32 @@ export class ConfirmPublisher {
       const left = (this.#pending.get(id) ?? 1) - 1;
       if (left > 0) this.#pending.set(id, left);
       else this.#pending.delete(id);
+      this.#settledOn(channel);
     }
+  }
+
+  /**
+   * A confirm that does not come in time leaves its channel suspect: when the node leading a
+   * quorum queue goes away, RabbitMQ can leave a channel whose publishes to it are never confirmed
+   * while the connection stays up (rabbitmq-server#14589: an enqueue lost with the old leader is
+   * not resent, and later ones wait behind it). Reusing that channel would fail every publish
+   * until a reconnect that never comes. New publishes go out on a fresh channel; this one is
+   * closed once its last publish settles (each is bounded by its own confirm timeout).
+   */
+  #retire(channel: Channel): void {
+    if (this.#channel !== channel) return;
+    this.#channel = undefined;
+    this.#retired.add(channel);
+  }
+
+  #settledOn(channel: Channel): void {
+    const left = (this.#awaiting.get(channel) ?? 1) - 1;
+    if (left > 0) {
+      this.#awaiting.set(channel, left);
+      return;
+    }
+    this.#awaiting.delete(channel);
+    if (this.#retired.delete(channel)) channel.close().catch(() => undefined);
   }
 
   #confirmChannel(): Promise<Channel> {
