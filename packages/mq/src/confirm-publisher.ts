@@ -75,15 +75,14 @@ export class ConfirmPublisher {
     try {
       const { confirmTimeoutMs } = this.deps.options;
       const confirmed = channel.basicPublish({ ...envelope, durable: true, mandatory: true }, body);
-      await withTimeout(confirmed, confirmTimeoutMs, () => {
-        this.#retire(channel);
-        return new MqError('PUBLISH_TIMEOUT', `no confirm within ${confirmTimeoutMs} ms; the message may or may not be stored`);
-      });
+      await withTimeout(confirmed, confirmTimeoutMs, () => new MqError('PUBLISH_TIMEOUT', `no confirm within ${confirmTimeoutMs} ms; the message may or may not be stored`));
       // The broker sends basic.return before the ack, but rabbitmq-client emits it on setImmediate.
       await nextMacrotask();
       if (this.#returned.delete(id)) throw new MqError('UNROUTABLE', `no queue is bound for exchange "${envelope.exchange}" and routing key "${envelope.routingKey}"`);
     } catch (error) {
-      throw toPublishError(error);
+      const failure = toPublishError(error);
+      if (failure.code === 'PUBLISH_TIMEOUT' || failure.code === 'PUBLISH_NACKED') this.#retire(channel);
+      throw failure;
     } finally {
       const left = (this.#pending.get(id) ?? 1) - 1;
       if (left > 0) this.#pending.set(id, left);
@@ -93,12 +92,14 @@ export class ConfirmPublisher {
   }
 
   /**
-   * A confirm that does not come in time leaves its channel suspect: when the node leading a
-   * quorum queue goes away, RabbitMQ can leave a channel whose publishes to it are never confirmed
-   * while the connection stays up (rabbitmq-server#14589: an enqueue lost with the old leader is
-   * not resent, and later ones wait behind it). Reusing that channel would fail every publish
-   * until a reconnect that never comes. New publishes go out on a fresh channel; this one is
-   * closed once its last publish settles (each is bounded by its own confirm timeout).
+   * A nack or a confirm timeout leaves its channel suspect. When the node leading a quorum queue
+   * shuts down, a channel opened on a survivor at that moment (just what a client reconnecting
+   * from that node does) can nack every later publish to the queue while other channels work
+   * (seen on RabbitMQ 3.10), or never confirm them (rabbitmq-server#14589: an enqueue lost with
+   * the old leader is not resent, later ones wait behind it). Reusing it would fail every publish
+   * while the connection stays healthy, so no reconnect ever comes. New publishes go out on a
+   * fresh channel; this one is closed once its last publish settles (each is bounded by its own
+   * timeout). A nack that only means "queue full" costs one channel open.
    */
   #retire(channel: Channel): void {
     if (this.#channel !== channel) return;
