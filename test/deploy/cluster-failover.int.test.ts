@@ -176,6 +176,9 @@ describe('a 3-node RabbitMQ cluster losing the quorum queue leader', () => {
       const now = await placement(second);
       expect(movedOff(now, first), `placement after the stop: ${JSON.stringify(now)}`).toBe(true);
     }, { timeout: 60_000, interval: 500 });
+    // The gateway's bound (packages/mq README): reconnect (≤ 1 s backoff here + connect) + one
+    // confirm timeout (5 s) on a channel the old leader left nacking or unconfirmed + a channel
+    // open. 60 s leaves room for a loaded 2-core machine, not for a gateway stuck on a channel.
     await expectConfirmedGrowth(confirmed, stats, atStop, 30, 60_000);
     await expectAllDelivered(confirmed);
 
