@@ -1,4 +1,5 @@
 import { AMQPChannelError, AMQPConnectionError, AMQPError, type Channel, type Connection, type Envelope, type ReturnedMessage } from 'rabbitmq-client';
+import type { Socket } from 'node:net';
 import { MqError } from './errors.js';
 import type { ConnectionState, PublisherOptions } from './types.js';
 import { nextMacrotask, withTimeout } from './with-timeout.js';
@@ -25,6 +26,8 @@ export class ConfirmPublisher {
   /** Publishes awaiting a confirm per channel: a retired channel is closed once it has none. */
   readonly #awaiting = new Map<Channel, number>();
   readonly #retired = new Set<Channel>();
+  /** The socket corked until the next tick, so the publishes of one tick share a write. */
+  #corked: Socket | undefined;
 
   constructor(private readonly deps: ConfirmPublisherDeps) {}
 
@@ -74,6 +77,7 @@ export class ConfirmPublisher {
     this.#awaiting.set(channel, (this.#awaiting.get(channel) ?? 0) + 1);
     try {
       const { confirmTimeoutMs } = this.deps.options;
+      this.#coalesceWrites(channel);
       const confirmed = channel.basicPublish({ ...envelope, durable: true, mandatory: true }, body);
       await withTimeout(confirmed, confirmTimeoutMs, () => new MqError('PUBLISH_TIMEOUT', `no confirm within ${confirmTimeoutMs} ms; the message may or may not be stored`));
       // The broker sends basic.return before the ack, but rabbitmq-client emits it on setImmediate.
@@ -105,6 +109,25 @@ export class ConfirmPublisher {
     if (this.#channel !== channel) return;
     this.#channel = undefined;
     this.#retired.add(channel);
+  }
+
+  /**
+   * rabbitmq-client writes every publish to the socket at once, one `writev` syscall each: the
+   * 100 messages of a gateway batch cost 100 syscalls (a quarter of the gateway's CPU in
+   * `npm run bench`). Corking the connection's socket until the next tick lets the publishes
+   * started in the same tick leave in one write; a single publish waits for nothing but the
+   * current microtasks. The socket is not in rabbitmq-client's types, so it is looked up
+   * defensively: without it, publishing works as before.
+   */
+  #coalesceWrites(channel: Channel): void {
+    const socket = (channel as unknown as { _conn?: { _socket?: Socket } })._conn?._socket;
+    if (!socket || socket === this.#corked || typeof socket.cork !== 'function') return;
+    this.#corked = socket;
+    socket.cork();
+    process.nextTick(() => {
+      this.#corked = undefined;
+      socket.uncork();
+    });
   }
 
   #settledOn(channel: Channel): void {
