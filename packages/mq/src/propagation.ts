@@ -1,11 +1,22 @@
 import {
   context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
-  type Attributes, type Link, type Span,
+  type Attributes, type Link, type Span, type Tracer, type TracerProvider,
 } from '@opentelemetry/api';
 import { ATTR, exchangeLabel, SYSTEM_RABBITMQ } from './attributes.js';
 import { MqError } from './errors.js';
 
-const tracer = () => trace.getTracer('@mq/mq');
+let cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
+
+/**
+ * This library's tracer, fetched once per global provider: `trace.getTracer()` builds a new
+ * tracer object on every call, and this runs for every message. The returned tracer follows a
+ * provider registered later; `trace.disable()` installs a new provider, which refreshes it.
+ */
+function tracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (cachedTracer?.provider !== provider) cachedTracer = { provider, tracer: provider.getTracer('@mq/mq') };
+  return cachedTracer.tracer;
+}
 
 export interface PublishSpanInfo {
   exchange: string;
@@ -78,9 +89,10 @@ export async function traceProcess<T>(info: ProcessSpanInfo, headers: Record<str
     [ATTR.bodySize]: info.bodySize,
     [ATTR.deliveryTag]: info.deliveryTag,
     [ATTR.attempt]: info.attempt,
-    ...(info.messageId ? { [ATTR.messageId]: info.messageId } : {}),
-    ...(info.correlationId ? { [ATTR.conversationId]: info.correlationId } : {}),
   };
+  // Assigned rather than spread in: this runs for every message, traced or not.
+  if (info.messageId) attributes[ATTR.messageId] = info.messageId;
+  if (info.correlationId) attributes[ATTR.conversationId] = info.correlationId;
   const span = tracer().startSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => process(span));

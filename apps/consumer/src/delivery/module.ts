@@ -46,30 +46,37 @@ export async function loadModuleDelivery(options: ModuleDeliveryOptions): Promis
 
 /** Runs `handler` with a timeout, mapping its outcome to the `@mq/mq` handler contract. */
 export function createModuleDelivery(handler: DeliveryHandler, options: Omit<ModuleDeliveryOptions, 'path'>): Deliver {
-  return async (message) => {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+  return (message) =>
+    // One promise settled by whichever comes first, the handler or its timer: no Promise.race
+    // and no second promise per delivery (this runs for every message).
+    new Promise<void>((resolve, reject) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
         controller.abort(new DeliveryError('timeout', `timeout: handler took over ${options.timeoutMs} ms`));
         reject(controller.signal.reason as Error);
       }, options.timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const fail = (error: unknown) => {
+        clearTimeout(timer);
+        reject(normalizeError(error));
+      };
+      try {
+        // Promise.resolve(): a handler that returns nothing still counts as done.
+        Promise.resolve(handler({ ...message, subscription: options.subscription, signal: controller.signal })).then(done, fail);
+      } catch (error) {
+        fail(error);
+      }
     });
-    try {
-      await Promise.race([handler({ ...message, subscription: options.subscription, signal: controller.signal }), timeout]);
-    } catch (error) {
-      throw normalizeError(error);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
 }
 
 /**
  * A handler bundled with its own copy of `@mq/mq` throws classes that fail `instanceof`;
  * recognise them by name so "park" and "retry later" still mean what the handler said.
  */
-function normalizeError(error: unknown): unknown {
+function normalizeError(error: unknown): Error {
   if (error instanceof UnrecoverableError || error instanceof RetryLaterError) return error;
   const err = error as { name?: unknown; message?: unknown; delayMs?: unknown } | null;
   const message = typeof err?.message === 'string' ? err.message : String(error);
