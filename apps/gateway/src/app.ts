@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { IncomingMessage } from 'node:http';
 import { httpServerSpan } from '@mq/telemetry';
 import { createErrorHandler, notFound } from './errors.js';
 import { registerBatchRoute } from './routes/batch.js';
@@ -11,6 +12,20 @@ import { validationHook } from './validation.js';
 
 export type { AppDeps } from './routes/context.js';
 
+/**
+ * Whether the request's body was left unread (so the connection must close). Node's own request
+ * says so without touching `c.req.raw.body`, which makes @hono/node-server build a full web
+ * Request (undici's, with an AbortSignal) per refused request: under a flood of refusals those
+ * dominated the heap (found by `npm run bench`). `complete` would not do: Node answers before
+ * the body's bytes are parsed. `app.request()` (tests) has no Node request: the web one decides.
+ */
+function bodyLeftUnread(env: unknown, request: () => Request): boolean {
+  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming) return incoming.method !== 'GET' && incoming.method !== 'HEAD' && !incoming.readableEnded;
+  const raw = request();
+  return raw.body !== null && !raw.bodyUsed;
+}
+
 /** The gateway's HTTP app; main.ts serves it, tests call `app.request()` on it. */
 export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
@@ -22,10 +37,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
     await next();
     // Close the connection while draining (so the server can stop), and after refusing a body
     // without reading it: a client must not send its next request behind an unread body. Only
-    // refusals can leave one, and touching `raw.body` makes @hono/node-server build a full web
-    // Request, so successes skip the check (found by `npm run bench`).
-    const unreadBody = c.res.status >= 400 && c.req.raw.body !== null && !c.req.raw.bodyUsed;
-    if (deps.lifecycle.draining || unreadBody) c.header('connection', 'close');
+    // refusals can leave one, so successes skip the check.
+    if (deps.lifecycle.draining || (c.res.status >= 400 && bodyLeftUnread(c.env, () => c.req.raw))) c.header('connection', 'close');
   });
   app.use('/v1/topics/:topic/*', countRequests(deps));
   registerPublishRoute(app, deps);
