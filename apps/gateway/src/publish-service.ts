@@ -73,10 +73,19 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
   };
 }
 
+/** Settles like `promise` or rejects at the deadline: one promise and one timer per message (a batch makes 100). */
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
