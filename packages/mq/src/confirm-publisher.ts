@@ -69,7 +69,8 @@ export class ConfirmPublisher {
   }
 
   async #send(envelope: Envelope, body: Buffer): Promise<void> {
-    const channel = await this.#confirmChannel();
+    // An open channel is used without an await: one microtask less per publish.
+    const channel = this.#channel?.active ? this.#channel : await this.#confirmChannel();
     const blocked = this.#refusal();
     if (blocked) throw blocked;
     const id = envelope.messageId ?? '';
