@@ -39,10 +39,12 @@ export function tracingEnv(serviceName: string, otlpUrl: string | undefined): Re
   };
 }
 
-/** NODE_OPTIONS for the apps under test only (e.g. `--max-old-space-size=128`), never the baselines. */
+/** What apps/gateway/Dockerfile and apps/consumer/Dockerfile set: the apps run here as they ship. */
+const IMAGE_NODE_OPTIONS = '--max-semi-space-size=16';
+
+/** NODE_OPTIONS for the apps under test only (default: the images'), never the baselines. */
 function appNodeOptions(): Record<string, string> {
-  const options = process.env.BENCH_APP_NODE_OPTIONS;
-  return options ? { NODE_OPTIONS: options } : {};
+  return { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS };
 }
 
 /** Spawns `node <script>` on a free port and waits for `readyPath` to answer 200. */
