@@ -1,5 +1,5 @@
 import {
-  context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+  context, propagation, ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
   type Attributes, type Link, type Span, type Tracer, type TracerProvider,
 } from '@opentelemetry/api';
 import { ATTR, exchangeLabel, SYSTEM_RABBITMQ } from './attributes.js';
@@ -16,6 +16,18 @@ function tracer(): Tracer {
   const provider = trace.getTracerProvider();
   if (cachedTracer?.provider !== provider) cachedTracer = { provider, tracer: provider.getTracer('@mq/mq') };
   return cachedTracer.tracer;
+}
+
+/** The API's no-op provider: what a `ProxyTracerProvider` delegates to until an SDK registers. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * True while no tracer provider is registered (tracing off). Checked on every publish, not
+ * cached: registering an SDK sets the delegate of the same global proxy.
+ */
+function tracingOff(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER;
 }
 
 export interface PublishSpanInfo {
@@ -47,7 +59,18 @@ export function recordFailure(span: Span, error: unknown): void {
  * Runs `publish` inside a PRODUCER span `publish <exchange>` and injects that span's context
  * (`traceparent`, `tracestate`, `baggage`, per the registered propagators) into `headers`.
  */
-export async function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
+export function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
+  if (tracingOff()) {
+    // The no-op tracer's span carries the active span context unchanged, so injecting the active
+    // context writes the same headers (e.g. the caller's traceparent) without a span, a context
+    // and an async layer per message.
+    propagation.inject(context.active(), headers);
+    return publish();
+  }
+  return publishInSpan(info, headers, publish);
+}
+
+async function publishInSpan<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
   const attributes: Attributes = {
     [ATTR.system]: SYSTEM_RABBITMQ,
     [ATTR.operationType]: 'send',
