@@ -60,6 +60,15 @@ describe('gateway publishing to a real broker', () => {
     expect(await orders.count()).toBe(0);
   });
 
+  it('keeps the connection after refusing a small unread body, and closes it after a large one', async () => {
+    const small = await fetch(`${gateway.url}/v1/topics/nope/messages`, { method: 'POST', body: 'x'.repeat(1024) });
+    expect(small.status).toBe(404);
+    expect(small.headers.get('connection')).toBe('keep-alive');
+    const large = await fetch(`${gateway.url}/v1/topics/nope/messages`, { method: 'POST', body: 'x'.repeat(1024 * 1024) });
+    expect(large.status).toBe(404);
+    expect(large.headers.get('connection')).toBe('close');
+  });
+
   it('answers 503 UNROUTABLE with Retry-After when no queue matches', async () => {
     const res = await fetch(`${gateway.url}/v1/topics/events/messages?routingKey=nobody.home`, { method: 'POST', body: 'x' });
     expect(res.status).toBe(503);

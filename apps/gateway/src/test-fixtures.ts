@@ -74,8 +74,16 @@ export function createHarness(configText = defaultConfig, env: NodeJS.ProcessEnv
     newMessageId: createMessageIdGenerator(),
   };
   const app = createApp(deps);
+  // What the app reads of Node's request: the client address (loopback-only mode) and, after a
+  // refusal, whether an unread body is left (never read through Node here).
+  const incoming = (init: RequestInit | undefined, address: string) => ({
+    socket: { remoteAddress: address },
+    method: init?.method ?? 'GET',
+    headers: Object.fromEntries(new Headers(init?.headers)),
+    readableEnded: false,
+  });
   const request = (path: string, init?: RequestInit, address = '127.0.0.1') =>
-    Promise.resolve(app.request(path, init, { incoming: { socket: { remoteAddress: address } } }));
+    Promise.resolve(app.request(path, init, { incoming: incoming(init, address) }));
   return { app, deps, publisher, broker, request };
 }
 
