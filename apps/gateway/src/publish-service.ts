@@ -19,6 +19,11 @@ export interface PublishService {
   admit(): () => void;
   /** Publishes one message; rejects with an {@link MqError}, never hangs past `deadlineMs`. */
   publish(topic: string, message: OutgoingMessage): Promise<PublishResult>;
+  /**
+   * Publishes every message at once, each settling like {@link publish} would; the messages
+   * share one deadline timer (a batch would otherwise start one per message).
+   */
+  publishAll(topic: string, messages: OutgoingMessage[]): Promise<PromiseSettledResult<PublishResult>[]>;
   /** Requests holding a slot now. */
   readonly active: number;
   /** Resolves once no request holds a slot (used while draining). */
@@ -38,6 +43,24 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
     }
   };
 
+  /** Counts one publish in flight and observes its outcome and duration. */
+  const observed = async (topic: string, message: OutgoingMessage, publishing: () => Promise<PublishResult>) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    metrics.inFlight.inc();
+    try {
+      const result = await publishing();
+      metrics.observePublish(topic, message.exchange, undefined, seconds());
+      return result;
+    } catch (err) {
+      // `_OTHER` is the semantic conventions' error.type for a failure without a known class.
+      metrics.observePublish(topic, message.exchange, err instanceof MqError ? err.code : '_OTHER', seconds());
+      throw err;
+    } finally {
+      metrics.inFlight.dec();
+    }
+  };
+
   return {
     get active() {
       return active;
@@ -54,26 +77,21 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
     idle() {
       return active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
     },
-    async publish(topic, message) {
-      const started = performance.now();
-      const seconds = () => (performance.now() - started) / 1000;
-      metrics.inFlight.inc();
+    publish(topic, message) {
+      return observed(topic, message, () => withDeadline(publisher.publish(message), deadlineMs));
+    },
+    async publishAll(topic, messages) {
+      const deadline = sharedDeadline(deadlineMs);
       try {
-        const result = await withDeadline(publisher.publish(message), deadlineMs);
-        metrics.observePublish(topic, message.exchange, undefined, seconds());
-        return result;
-      } catch (err) {
-        // `_OTHER` is the semantic conventions' error.type for a failure without a known class.
-        metrics.observePublish(topic, message.exchange, err instanceof MqError ? err.code : '_OTHER', seconds());
-        throw err;
+        return await Promise.allSettled(messages.map((m) => observed(topic, m, () => deadline.bound(publisher.publish(m)))));
       } finally {
-        metrics.inFlight.dec();
+        deadline.clear();
       }
     },
   };
 }
 
-/** Settles like `promise` or rejects at the deadline: one promise and one timer per message (a batch makes 100). */
+/** Settles like `promise` or rejects at the deadline: one promise and one timer per message (a batch shares one: {@link sharedDeadline}). */
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
@@ -88,4 +106,23 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * One timer for many publishes started together: `bound(p)` settles like `p` or rejects with
+ * `PUBLISH_TIMEOUT` when the timer fires. Call `clear()` once every bound promise has settled.
+ */
+function sharedDeadline(ms: number): { bound<T>(promise: Promise<T>): Promise<T>; clear(): void } {
+  let expire: (error: MqError) => void = () => undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    expire = reject;
+  });
+  const timer = setTimeout(() => expire(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
+  return {
+    bound: <T>(promise: Promise<T>) => new Promise<T>((resolve, reject) => {
+      promise.then(resolve, reject);
+      expired.catch(reject);
+    }),
+    clear: () => clearTimeout(timer),
+  };
 }

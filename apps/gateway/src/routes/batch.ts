@@ -77,7 +77,7 @@ export function registerBatchRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps):
     const topic = c.get('topic');
     const routingKey = chooseRoutingKey(topic, c.req.valid('query').routingKey);
     const messages = prepare(topic, routingKey, c.req.valid('json').messages, deps, traceHeaders((n) => c.req.header(n)));
-    const settled = await Promise.allSettled(messages.map((m) => deps.publish.publish(topic.name, m)));
+    const settled = await deps.publish.publishAll(topic.name, messages);
     const failures: ProblemError[] = [];
     const results = settled.map((outcome, index): BatchResult => {
       const id = messages[index]!.messageId!;
