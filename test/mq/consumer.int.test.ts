@@ -1,22 +1,9 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryDedupStore, RetryLaterError, UnrecoverableError, type IncomingMessage, type OutcomeEvent } from '@mq/mq';
-import { createClient, deleteTopology, drain, rawConnection, simpleTopology } from './helpers/broker.ts';
+import { drain, useBroker } from './helpers/broker.ts';
 
-const raw = rawConnection();
-const client = createClient();
+const { raw, client, declared } = useBroker();
 const publisher = client.createPublisher({ appId: 'int-test' });
-const made: Array<ReturnType<typeof simpleTopology>> = [];
-async function declared(overrides = {}) {
-  const topology = simpleTopology(overrides);
-  made.push(topology);
-  await client.declare(topology);
-  return topology;
-}
-afterAll(async () => {
-  await client.close();
-  for (const topology of made) await deleteTopology(raw, topology);
-  await raw.close();
-});
 
 describe('consumer', () => {
   it('hands over body, properties and the original routing, then acks (done)', async () => {

@@ -1,22 +1,13 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UnrecoverableError, type IncomingMessage } from '@mq/mq';
-import { createClient, deleteTopology, rawConnection, simpleTopology } from './helpers/broker.ts';
+import { useBroker } from './helpers/broker.ts';
 
-const raw = rawConnection();
-const client = createClient();
+const { client, declared } = useBroker();
 const publisher = client.createPublisher();
-const made: Array<ReturnType<typeof simpleTopology>> = [];
-afterAll(async () => {
-  await client.close();
-  for (const topology of made) await deleteTopology(raw, topology);
-  await raw.close();
-});
 
 /** Declares a queue whose consumer parks everything not marked `ok`, and parks `count` messages. */
 async function parkedQueue(count: number) {
-  const topology = simpleTopology();
-  made.push(topology);
-  await client.declare(topology);
+  const topology = await declared();
   const handled: IncomingMessage[] = [];
   const consumer = client.createConsumer({ queue: topology.queue }, (m) => {
     handled.push(m);

@@ -1,21 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MqError } from '@mq/mq';
-import { createClient, deleteTopology, drain, rawConnection, simpleTopology } from './helpers/broker.ts';
+import { createClient, drain, useBroker } from './helpers/broker.ts';
 
-const raw = rawConnection();
-const client = createClient();
-const made: Array<ReturnType<typeof simpleTopology>> = [];
-async function declared(overrides = {}) {
-  const topology = simpleTopology(overrides);
-  made.push(topology);
-  await client.declare(topology);
-  return topology;
-}
-afterAll(async () => {
-  await client.close();
-  for (const topology of made) await deleteTopology(raw, topology);
-  await raw.close();
-});
+const { raw, client, declared } = useBroker();
 
 describe('publisher', () => {
   it('resolves once confirmed, with persistent delivery, a sortable id, timestamp, content type and app id', async () => {

@@ -1,21 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MqError } from '@mq/mq';
-import { createClient, deleteTopology, rawConnection, simpleTopology } from './helpers/broker.ts';
+import { simpleTopology, useBroker } from './helpers/broker.ts';
 
-const raw = rawConnection();
-const client = createClient();
-const made: Array<ReturnType<typeof simpleTopology>> = [];
-afterAll(async () => {
-  await client.close();
-  for (const topology of made) await deleteTopology(raw, topology);
-  await raw.close();
-});
+const { raw, client, declared, track } = useBroker();
 
 describe('topology', () => {
   it('declares the work queue (quorum), its retry delay queues and its dead-letter queue', async () => {
-    const topology = simpleTopology();
-    made.push(topology);
-    await client.declare(topology);
+    const topology = await declared();
     const q = topology.queue;
     // fastRetry: 200, 400 (attempts 1 and 2) and maxDelayMs 800
     for (const name of [q, `${q}.retry.200`, `${q}.retry.400`, `${q}.retry.800`, `${q}.dlq`]) {
@@ -27,8 +18,7 @@ describe('topology', () => {
   });
 
   it('names the queue and the mismatch when the broker already has it with other arguments', async () => {
-    const topology = simpleTopology();
-    made.push(topology);
+    const topology = track(simpleTopology());
     await raw.queueDeclare({ queue: topology.queue, durable: true, arguments: { 'x-queue-type': 'classic' } });
     const error = await client.declare(topology).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MqError);

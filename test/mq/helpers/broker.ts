@@ -2,6 +2,7 @@
 // connection for looking at and cleaning up what the tests made, and a client factory with
 // small reconnect delays.
 import { randomUUID } from 'node:crypto';
+import { afterAll } from 'vitest';
 import { Connection } from 'rabbitmq-client';
 import { MqClient, type ConnectionOptions, type QueueSpec, type RetryPolicy, type Topology } from '@mq/mq';
 
@@ -56,6 +57,34 @@ export async function deleteTopology(conn: Connection, topology: Topology): Prom
     for (const queue of names) await conn.queueDelete({ queue }).catch(() => {});
   }
   for (const exchange of topology.exchanges) await conn.exchangeDelete({ exchange }).catch(() => {});
+}
+
+/**
+ * The set-up most test files share: a client under test, a raw connection beside it, and
+ * `declared()`, which declares a fresh {@link simpleTopology} and remembers it (`track()` remembers
+ * one declared otherwise). After the file's
+ * tests the client closes and every declared topology is deleted.
+ */
+export function useBroker() {
+  const raw = rawConnection();
+  const client = createClient();
+  const made: Topology[] = [];
+  afterAll(async () => {
+    await client.close();
+    for (const topology of made) await deleteTopology(raw, topology);
+    await raw.close();
+  });
+  /** Deletes this topology after the file's tests, whoever declares it. */
+  function track<T extends Topology>(topology: T): T {
+    made.push(topology);
+    return topology;
+  }
+  async function declared(overrides: Partial<QueueSpec> = {}) {
+    const topology = track(simpleTopology(overrides));
+    await client.declare(topology);
+    return topology;
+  }
+  return { raw, client, declared, track };
 }
 
 /** Reads up to `max` messages off a queue (acking them), for assertions. */
