@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/lib/free-port.ts';
+import { queuesOf } from '@mq/mq';
 import { baselinePath } from './baselines.ts';
 import type { Cleanup } from './cleanup.ts';
 import { startNode, waitHttpOk, type BenchProcess } from './processes.ts';
@@ -100,11 +101,7 @@ export const BENCH_RETRY = { maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 3
 
 /** Every queue the consumer declares for one subscription with {@link BENCH_RETRY}: work, delay tiers, dead letters. */
 export function consumerQueues(queue: string): string[] {
-  const tiers = new Set([BENCH_RETRY.maxDelayMs]);
-  for (let attempt = 1; attempt < BENCH_RETRY.maxAttempts; attempt++) {
-    tiers.add(Math.min(BENCH_RETRY.initialDelayMs * BENCH_RETRY.multiplier ** (attempt - 1), BENCH_RETRY.maxDelayMs));
-  }
-  return [queue, `${queue}.dlq`, ...[...tiers].map((ms) => `${queue}.retry.${ms}`)];
+  return queuesOf({ name: queue, retry: BENCH_RETRY, deadLetter: true });
 }
 
 export interface ConsumerAppOptions {

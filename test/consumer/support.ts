@@ -3,6 +3,7 @@
 // code under test), and small readers for the sample app and the consumer's HTTP surface.
 import { randomUUID } from 'node:crypto';
 import { Connection, type Envelope } from 'rabbitmq-client';
+import { queuesOf } from '@mq/mq';
 import type { AppProcess } from '../helpers/processes.ts';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -80,11 +81,7 @@ export async function publish(conn: Connection, envelope: Envelope, body: string
 
 /** Deletes the queue, its dead-letter and retry queues, and the exchange. */
 export async function deleteAll(conn: Connection, names: Names, retry: Retry = fastRetry): Promise<void> {
-  const tiers = new Set([retry.maxDelayMs]);
-  for (let n = 1; n < retry.maxAttempts; n++) {
-    tiers.add(Math.round(Math.min(retry.initialDelayMs * retry.multiplier ** (n - 1), retry.maxDelayMs)));
-  }
-  for (const queue of [names.queue, `${names.queue}.dlq`, ...[...tiers].map((t) => `${names.queue}.retry.${t}`)]) {
+  for (const queue of queuesOf({ name: names.queue, retry, deadLetter: true })) {
     await conn.queueDelete({ queue }).catch(() => {});
   }
   await conn.exchangeDelete({ exchange: names.exchange }).catch(() => {});

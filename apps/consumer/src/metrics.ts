@@ -1,4 +1,4 @@
-import type { ConnectionState, OutcomeEvent, QueueStats } from '@mq/mq';
+import { deadLetterQueueName, type ConnectionState, type OutcomeEvent, type QueueStats } from '@mq/mq';
 import { durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitState } from './circuit-breaker.js';
@@ -81,7 +81,7 @@ function registerGauges(registry: Registry, sources: MetricsSources): void {
   });
   queueGauge(registry, sources, N.queueDepth, 'Messages ready in the subscription\'s work queue.', (s) => s.queue);
   queueGauge(registry, sources, N.deadLetterDepth, 'Messages parked in the subscription\'s dead-letter queue.', (s) =>
-    s.deadLetter ? `${s.queue}.dlq` : undefined,
+    s.deadLetter ? deadLetterQueueName(s.queue) : undefined,
   );
 }
 

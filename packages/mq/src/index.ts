@@ -8,3 +8,4 @@ export { MqClient } from './client.js';
 export { MemoryDedupStore, type MemoryDedupStoreOptions } from './dedup.js';
 export { RedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup-store.js';
 export { MQ_HEADERS } from './headers.js';
+export { deadLetterQueueName, queuesOf } from './retry.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RetryLaterError, UnrecoverableError } from './errors.js';
-import { backoffDelay, decideRetry, delayTiers } from './retry.js';
+import { backoffDelay, decideRetry, delayTiers, queuesOf } from './retry.js';
 
 const policy = { maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30_000, multiplier: 2 };
 
@@ -32,5 +32,13 @@ describe('retry policy', () => {
     expect(decideRetry(policy, 3, new RetryLaterError('busy', 10))).toEqual({ kind: 'retry', delayMs: 1000 });
     expect(decideRetry(policy, 1, new RetryLaterError('busy', 3_600_000))).toEqual({ kind: 'retry', delayMs: 30_000 });
     expect(decideRetry(policy, 5, new RetryLaterError('busy', 10))).toEqual({ kind: 'park', reason: 'exhausted' });
+  });
+});
+
+describe('queuesOf', () => {
+  it('names the work queue, one delay queue per tier and the dead-letter queue when it is on', () => {
+    const retry = { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 250, multiplier: 2 };
+    expect(queuesOf({ name: 'q', retry, deadLetter: true })).toEqual(['q', 'q.retry.100', 'q.retry.200', 'q.retry.250', 'q.dlq']);
+    expect(queuesOf({ name: 'q', retry: { ...retry, maxAttempts: 1 }, deadLetter: false })).toEqual(['q']);
   });
 });

@@ -1,11 +1,12 @@
 import { RetryLaterError, UnrecoverableError } from './errors.js';
-import type { RetryPolicy } from './types.js';
+import type { QueueSpec, RetryPolicy } from './types.js';
 
 /** The delay queue of a work queue for one delay tier. */
 export function retryQueueName(queue: string, delayMs: number): string {
   return `${queue}.retry.${delayMs}`;
 }
 
+/** Where a work queue's exhausted and poison messages are parked. */
 export function deadLetterQueueName(queue: string): string {
   return `${queue}.dlq`;
 }
@@ -41,4 +42,13 @@ export function decideRetry(policy: RetryPolicy, failedAttempt: number, error: E
   const wanted = Math.min(error.delayMs, policy.maxDelayMs);
   const tier = delayTiers(policy).find((t) => t >= wanted) ?? policy.maxDelayMs;
   return { kind: 'retry', delayMs: tier };
+}
+
+/**
+ * Every queue declared for a spec: the work queue, its delay queues and, when on, its
+ * dead-letter queue. For monitoring and clean-up without re-deriving the naming scheme.
+ */
+export function queuesOf(spec: Pick<QueueSpec, 'name' | 'retry' | 'deadLetter'>): string[] {
+  const delayQueues = delayTiers(spec.retry).map((delayMs) => retryQueueName(spec.name, delayMs));
+  return [spec.name, ...delayQueues, ...(spec.deadLetter ? [deadLetterQueueName(spec.name)] : [])];
 }

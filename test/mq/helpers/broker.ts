@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { MqClient, type ConnectionOptions, type QueueSpec, type RetryPolicy, type Topology } from '@mq/mq';
+import { MqClient, queuesOf, type ConnectionOptions, type QueueSpec, type RetryPolicy, type Topology } from '@mq/mq';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,12 +49,7 @@ export function rawConnection(url = AMQP_URL): Connection {
 /** Deletes every queue (with its retry queues and dlq) and exchange of a topology. */
 export async function deleteTopology(conn: Connection, topology: Topology): Promise<void> {
   for (const spec of topology.queues) {
-    const tiers = new Set<number>([spec.retry.maxDelayMs]);
-    for (let n = 1; n < spec.retry.maxAttempts; n++) {
-      tiers.add(Math.round(Math.min(spec.retry.initialDelayMs * spec.retry.multiplier ** (n - 1), spec.retry.maxDelayMs)));
-    }
-    const names = [spec.name, `${spec.name}.dlq`, ...[...tiers].map((t) => `${spec.name}.retry.${t}`)];
-    for (const queue of names) await conn.queueDelete({ queue }).catch(() => {});
+    for (const queue of queuesOf(spec)) await conn.queueDelete({ queue }).catch(() => {});
   }
   for (const exchange of topology.exchanges) await conn.exchangeDelete({ exchange }).catch(() => {});
 }

@@ -1,4 +1,4 @@
-import { MQ_HEADERS, type DeadLetterAdmin, type ParkedMessage } from '@mq/mq';
+import { deadLetterQueueName, MQ_HEADERS, type DeadLetterAdmin, type ParkedMessage } from '@mq/mq';
 import { Hono, type Context } from 'hono';
 import { problem } from './problem.js';
 
@@ -32,7 +32,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Hono {
   };
 
   app.get('/', (c) =>
-    c.json(deps.subscriptions.map((s) => ({ name: s.name, queue: s.queue, deadLetterQueue: s.deadLetter ? `${s.queue}.dlq` : null }))),
+    c.json(deps.subscriptions.map((s) => ({ name: s.name, queue: s.queue, deadLetterQueue: s.deadLetter ? deadLetterQueueName(s.queue) : null }))),
   );
 
   app.get('/:name/dead-letters', async (c) => {
@@ -41,7 +41,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Hono {
     const limit = parseLimit(c.req.query('limit'));
     if (limit === undefined) return problem(c, 400, 'BAD_REQUEST', `limit must be an integer 1..${MAX_LIMIT}`);
     const parked = await deps.deadLetters.list(sub.queue, limit);
-    return c.json({ subscription: sub.name, queue: `${sub.queue}.dlq`, messages: parked.map(toJson) });
+    return c.json({ subscription: sub.name, queue: deadLetterQueueName(sub.queue), messages: parked.map(toJson) });
   });
 
   app.post('/:name/dead-letters/replay', async (c) => {
