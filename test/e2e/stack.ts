@@ -59,11 +59,18 @@ export async function startStack(): Promise<Stack> {
   const stop = async (): Promise<void> => {
     await Promise.all([gateway.stop(), consumer.stop()]);
     await sample.stop();
-    for (const queue of names.allQueues) await broker.queueDelete({ queue }).catch(() => undefined);
-    await broker.exchangeDelete({ exchange: names.exchange }).catch(() => undefined);
+    await deleteStackObjects(names, broker);
     await broker.close();
   };
   return { names, sample, gateway, consumer, broker, stop };
+}
+
+/** Deletes the queues and the exchange the stack declared, on `broker` or a connection of its own. */
+export async function deleteStackObjects(names: StackNames, broker?: Connection): Promise<void> {
+  const conn = broker ?? new Connection({ url: AMQP_URL });
+  for (const queue of names.allQueues) await conn.queueDelete({ queue }).catch(() => undefined);
+  await conn.exchangeDelete({ exchange: names.exchange }).catch(() => undefined);
+  if (!broker) await conn.close();
 }
 
 /** One delivery as the sample app recorded it. */

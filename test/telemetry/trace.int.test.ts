@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Connection } from 'rabbitmq-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, receivedBy, stackConfig, stackNames, type StackNames } from '../e2e/stack.ts';
+import { deleteStackObjects, receivedBy, stackConfig, stackNames, type StackNames } from '../e2e/stack.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.ts';
 import { startApp, type AppProcess } from '../helpers/processes.ts';
 
@@ -45,10 +44,7 @@ describe('one trace from HTTP request to app', () => {
   afterAll(async () => {
     await Promise.all([gateway?.stop(), consumer?.stop()]);
     await sample?.stop();
-    const broker = new Connection({ url: AMQP_URL });
-    for (const queue of names.allQueues) await broker.queueDelete({ queue }).catch(() => undefined);
-    await broker.exchangeDelete({ exchange: names.exchange }).catch(() => undefined);
-    await broker.close();
+    await deleteStackObjects(names);
     await receiver?.close();
   });
 
@@ -187,10 +183,7 @@ describe('with tracing off (no OTEL_* set)', () => {
   afterAll(async () => {
     await Promise.all([gateway?.stop(), consumer?.stop()]);
     await sample?.stop();
-    const broker = new Connection({ url: AMQP_URL });
-    for (const queue of names.allQueues) await broker.queueDelete({ queue }).catch(() => undefined);
-    await broker.exchangeDelete({ exchange: names.exchange }).catch(() => undefined);
-    await broker.close();
+    await deleteStackObjects(names);
   });
 
   it('still carries the caller\'s traceparent unchanged through the message to the app', async () => {
