@@ -83,7 +83,7 @@ async function moveFailed(
   finish: (outcome: DeliveryOutcome, error?: Error) => void,
 ): Promise<ConsumerStatus> {
   const decision = decideRetry(deps.spec.retry, message.attempt, error);
-  const log = { queue: message.queue, messageId: message.messageId, attempt: message.attempt, error: error.message };
+  const log = { queue: message.queue, message_id: message.messageId, attempt: message.attempt, error: error.message };
   try {
     if (decision.kind === 'retry') {
       await deps.republisher.send(retryEnvelope(raw, message, error, decision.delayMs), message.body);
