@@ -4,9 +4,10 @@ import { buildTopology, ConfigError, loadConfig, type Env, type LoadedConfig } f
 import { MemoryDedupStore, MqClient, MqError, RedisDedupStore, type DedupStore } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger } from '@mq/telemetry';
 import type { Hono } from 'hono';
-import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createApp } from './app.js';
 import { buildSettings, type ConsumerSettings } from './config.js';
+import { createDeliveryAgent } from './delivery/http.js';
 import { createTarget } from './delivery/targets.js';
 import { createMetrics } from './metrics.js';
 import { installShutdown } from './shutdown.js';
@@ -24,7 +25,7 @@ function readConfig(): { loaded: LoadedConfig; settings: ConsumerSettings } {
   }
 }
 
-async function workerSubscriptions(settings: ConsumerSettings, dispatcher: Agent): Promise<WorkerSubscription[]> {
+async function workerSubscriptions(settings: ConsumerSettings, dispatcher: Dispatcher): Promise<WorkerSubscription[]> {
   try {
     return await Promise.all(
       settings.subscriptions.map(async (sub) => ({
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   for (const warning of settings.warnings) logger.warn({}, warning);
   if (settings.admin.kind === 'loopback') logger.warn({}, 'no auth tokens configured: the admin API serves loopback clients only');
 
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+  const dispatcher = createDeliveryAgent();
   const subscriptions = await workerSubscriptions(settings, dispatcher);
   const client = createClient(env, logger);
   const dedup: DedupStore = env.REDIS_URL ? new RedisDedupStore({ url: env.REDIS_URL }) : new MemoryDedupStore();

@@ -2,9 +2,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RetryLaterError, UnrecoverableError } from '@mq/mq';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpDelivery, createHttpProbe } from './http.js';
+import { createDeliveryAgent, createHttpDelivery, createHttpProbe } from './http.js';
 import { testMessage } from './test-message.js';
 import { DeliveryError } from './types.js';
 
@@ -15,7 +14,7 @@ interface Received {
   body: string;
 }
 
-const dispatcher = new Agent({ keepAliveTimeout: 1000 });
+const dispatcher = createDeliveryAgent({ keepAliveTimeout: 1000 });
 const received: Received[] = [];
 /** How the test app answers; each test sets its own. */
 let respond: (req: IncomingMessage, res: ServerResponse) => void;
@@ -106,6 +105,42 @@ describe('HTTP delivery', () => {
     await expect(deliveryTo('/reset')(testMessage())).rejects.toMatchObject({ errorType: 'reset' });
   });
 
+  it('reads a large 2xx body to its end or drops it with the connection, and still resolves', async () => {
+    answer(200, {}, 'x'.repeat(300 * 1024));
+    await deliveryTo('/big')(testMessage());
+    answer(200, {}, 'y'.repeat(64 * 1024));
+    await deliveryTo('/medium')(testMessage());
+    expect(received.map((r) => r.path)).toEqual(['/big', '/medium']);
+  });
+
+  it('keeps the status when the answer\'s body is cut short or outlasts the timeout', async () => {
+    respond = (_req, res) => {
+      res.writeHead(500, { 'content-length': '1000' });
+      res.write('overloaded, try');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    await expect(deliveryTo('/cut')(testMessage())).rejects.toMatchObject({ errorType: '500', message: 'HTTP 500: overloaded, try' });
+    respond = (_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('accepted');
+    };
+    await deliveryTo('/slow-body', 100)(testMessage());
+    server.closeAllConnections();
+  });
+
+  it('times out a delivery still waiting for a free connection and never sends it', async () => {
+    const single = createDeliveryAgent({ connections: 1 });
+    const to = (path: string, timeoutMs: number) =>
+      createHttpDelivery({ url: `${base}${path}`, timeoutMs, dispatcher: single, source: () => 's', maxRetryAfterMs: 1 });
+    respond = (req, res) => setTimeout(() => res.writeHead(204).end(), req.url === '/first' ? 300 : 0);
+    const first = to('/first', 2000)(testMessage());
+    await expect(to('/queued', 100)(testMessage())).rejects.toMatchObject({ errorType: 'timeout' });
+    await first;
+    await to('/after', 2000)(testMessage());
+    expect(received.map((r) => r.path)).toEqual(['/first', '/after']);
+    await single.close();
+  });
+
   it('probes with HEAD: a live app is healthy even with 404, a 503 or no answer is not', async () => {
     answer(404);
     expect(await createHttpProbe(`${base}/orders`, 1000, dispatcher)()).toBe(true);
@@ -113,5 +148,8 @@ describe('HTTP delivery', () => {
     answer(503);
     expect(await createHttpProbe(`${base}/orders`, 1000, dispatcher)()).toBe(false);
     expect(await createHttpProbe('http://127.0.0.1:1/', 1000, dispatcher)()).toBe(false);
+    respond = () => {}; // never answers: the probe's own timeout ends it (the pool has none)
+    expect(await createHttpProbe(`${base}/orders`, 100, dispatcher)()).toBe(false);
+    server.closeAllConnections();
   });
 });

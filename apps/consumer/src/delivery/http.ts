@@ -1,8 +1,9 @@
 import { RetryLaterError, UnrecoverableError, type IncomingMessage } from '@mq/mq';
-import { startHttpClientSpan, type HttpClientSpan } from '@mq/telemetry';
-import { request, type Dispatcher } from 'undici';
+import { startHttpClientSpan } from '@mq/telemetry';
+import { Agent, request, type Dispatcher } from 'undici';
 import { classifyStatus, classifyTransportError } from './classify.js';
 import { cloudEventHeaders } from './cloudevents.js';
+import { exchange, type HttpAnswer } from './http-exchange.js';
 import { DeliveryError, type Deliver, type Probe } from './types.js';
 
 export interface HttpDeliveryOptions {
@@ -17,53 +18,46 @@ export interface HttpDeliveryOptions {
   maxRetryAfterMs: number;
 }
 
+/**
+ * The keep-alive pool that deliveries and probes share. undici's own header and body timeouts
+ * (300 s by default) are off: every delivery has its whole-exchange deadline (`timeoutMs`) and
+ * every probe its signal, and undici re-arms a pooled timer per request for them, which lives on
+ * in its timer list for up to a second (past young-generation GCs) after the request ends.
+ */
+export function createDeliveryAgent(options: Pick<Agent.Options, 'keepAliveTimeout' | 'connections'> = {}): Agent {
+  return new Agent({ keepAliveTimeout: 30_000, ...options, headersTimeout: 0, bodyTimeout: 0 });
+}
+
 /** How much of an error response body goes into the parked reason. */
 const SNIPPET_BYTES = 200;
 
 /** POSTs each message to `url` as a CloudEvents binary-mode request and maps the answer. */
 export function createHttpDelivery(options: HttpDeliveryOptions): Deliver {
   const url = new URL(options.url);
+  const origin = url.origin;
+  const path = url.pathname + url.search;
   return async (message) => {
     const span = startHttpClientSpan({ method: 'POST', url, attempt: message.attempt });
     const headers = cloudEventHeaders(message, options.source(message), span.headers);
-    // Not AbortSignal.timeout(): its timer cannot be cleared, so every delivery's signal, listeners
-    // and async context stayed alive for timeoutMs after it finished; at thousands of deliveries a
-    // second that got promoted to the old generation and inflated RSS (found by `npm run bench`).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('delivery timed out', 'TimeoutError')), options.timeoutMs);
-    let response: Dispatcher.ResponseData;
+    let answer: HttpAnswer;
     try {
-      response = await request(options.url, {
-        method: 'POST',
-        headers,
-        body: message.body,
-        dispatcher: options.dispatcher,
-        signal: controller.signal,
-      });
+      answer = await exchange(options.dispatcher, { origin, path, headers, body: message.body, timeoutMs: options.timeoutMs, snippetBytes: SNIPPET_BYTES });
     } catch (error) {
-      clearTimeout(timer);
       const kind = classifyTransportError(error);
       span.end({ error, errorType: kind });
       throw new DeliveryError(kind, `${kind}: ${(error as Error).message}`, { cause: error });
     }
-    try {
-      await settle(response, span, options);
-    } finally {
-      clearTimeout(timer);
-    }
+    span.end({ status: answer.status });
+    settle(answer, options);
   };
 }
 
-async function settle(response: Dispatcher.ResponseData, span: HttpClientSpan, options: HttpDeliveryOptions): Promise<void> {
-  const status = response.statusCode;
-  span.end({ status });
-  const retryAfter = firstHeader(response.headers['retry-after']);
-  const verdict = classifyStatus(status, retryAfter);
-  if (verdict.outcome === 'done') {
-    await response.body.dump();
-    return;
-  }
-  const snippet = await readSnippet(response.body);
+/** Returns on a 2xx; otherwise throws what makes the message retry or park. */
+function settle(answer: HttpAnswer, options: HttpDeliveryOptions): void {
+  const { status } = answer;
+  const verdict = classifyStatus(status, answer.retryAfter);
+  if (verdict.outcome === 'done') return;
+  const snippet = answer.body.subarray(0, SNIPPET_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
   const reason = `HTTP ${status}${snippet ? `: ${snippet}` : ''}`;
   const failure = new DeliveryError(String(status), reason);
   if (verdict.outcome === 'park') throw new UnrecoverableError(reason, { cause: failure });
@@ -71,26 +65,6 @@ async function settle(response: Dispatcher.ResponseData, span: HttpClientSpan, o
     throw new RetryLaterError(reason, Math.min(verdict.retryAfterMs, options.maxRetryAfterMs), { cause: failure });
   }
   throw failure;
-}
-
-/** The start of an error body, for the parked reason; the rest is discarded. */
-async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      chunks.push(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      if (size >= SNIPPET_BYTES) break; // leaving the loop destroys the rest of the stream
-    }
-  } catch {
-    // a body cut short still leaves its status as the reason
-  }
-  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /**
