@@ -1,6 +1,6 @@
 import {
-  context, propagation, ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
-  type Attributes, type Link, type Span, type Tracer, type TracerProvider,
+  context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+  type Attributes, type Context, type Link, type Span, type Tracer, type TracerProvider,
 } from '@opentelemetry/api';
 import { ATTR, exchangeLabel, SYSTEM_RABBITMQ } from './attributes.js';
 import { MqError } from './errors.js';
@@ -94,13 +94,29 @@ async function publishInSpan<T>(info: PublishSpanInfo, headers: Record<string, u
   });
 }
 
+/** Stands in for the process span while tracing is off: every method is a no-op. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /**
  * Runs `process` inside a CONSUMER span `process <queue>`: a child of the context extracted from
  * the message headers, plus a link to it (the conventions' way to tie a consumer to its producer).
- * Everything the handler starts (e.g. its HTTP client span) nests under this span.
+ * Everything the handler starts (e.g. its HTTP client span) nests under this span. With tracing
+ * off there is no span: the handler runs in the extracted context.
  */
-export async function traceProcess<T>(info: ProcessSpanInfo, headers: Record<string, unknown>, process: (span: Span) => Promise<T>): Promise<T> {
+export function traceProcess<T>(info: ProcessSpanInfo, headers: Record<string, unknown>, process: (span: Span) => Promise<T>): Promise<T> {
   const parent = propagation.extract(ROOT_CONTEXT, headers);
+  if (tracingOff()) {
+    // The no-op tracer's span would carry the extracted span context (or none), so running the
+    // handler in the extracted context gives it the same active span context and baggage (its
+    // HTTP delivery forwards them) without a span, attributes, links and an async layer per
+    // message; a message without trace headers extracts the root context, usually the active one.
+    const span = trace.getSpan(parent) ?? NO_SPAN;
+    return parent === context.active() ? process(span) : context.with(parent, process, undefined, span);
+  }
+  return processInSpan(info, parent, process);
+}
+
+async function processInSpan<T>(info: ProcessSpanInfo, parent: Context, process: (span: Span) => Promise<T>): Promise<T> {
   const producer = trace.getSpanContext(parent);
   const links: Link[] = producer ? [{ context: producer }] : [];
   const attributes: Attributes = {
@@ -113,7 +129,7 @@ export async function traceProcess<T>(info: ProcessSpanInfo, headers: Record<str
     [ATTR.deliveryTag]: info.deliveryTag,
     [ATTR.attempt]: info.attempt,
   };
-  // Assigned rather than spread in: this runs for every message, traced or not.
+  // Assigned rather than spread in: this runs for every traced message.
   if (info.messageId) attributes[ATTR.messageId] = info.messageId;
   if (info.correlationId) attributes[ATTR.conversationId] = info.correlationId;
   const span = tracer().startSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -9,6 +9,18 @@ import {
 } from '@opentelemetry/semantic-conventions';
 
 const tracer = trace.getTracer('@mq/telemetry');
+
+/** The API's no-op provider: what a `ProxyTracerProvider` delegates to until an SDK registers. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** True while no tracer provider is registered; checked per call, as an SDK may register later. */
+function tracingOff(): boolean {
+  const provider = trace.getTracerProvider();
+  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER;
+}
+
+/** With tracing off there is no span to end. */
+function noop(): void {}
 
 /** `http.request.resend_count`: attempts before this one (semconv HTTP client). */
 const ATTR_HTTP_REQUEST_RESEND_COUNT = 'http.request.resend_count';
@@ -53,6 +65,13 @@ function endSpan(span: Span, result: { status?: number; error?: unknown; errorTy
  * incoming message's `traceparent`.
  */
 export function startHttpClientSpan(options: HttpClientSpanOptions): HttpClientSpan {
+  if (tracingOff()) {
+    // The no-op tracer's span would carry the active span context unchanged, so injecting the
+    // active context writes the same headers without a span, a context and a closure per delivery.
+    const headers: Record<string, string> = {};
+    propagation.inject(context.active(), headers);
+    return { headers, end: noop };
+  }
   const { method, url, attempt } = options;
   const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method } });
   if (span.isRecording()) {
