@@ -31,6 +31,26 @@ describe('consumer metrics', () => {
     expect(text).toContain('mq_connection_state{state="ready"} 1');
   });
 
+  it('adds repeated outcomes to one series per label set, whatever the order', async () => {
+    const metrics = setup(() => Promise.resolve({ messageCount: 0, consumerCount: 1 }));
+    const message = testMessage();
+    const record = (subscription: string, outcome: 'done' | 'retried', error?: Error) =>
+      metrics.recordOutcome(subscription, { queue: 'billing.orders', outcome, message, durationMs: 5, ...(error ? { error } : {}) });
+    record('billing', 'retried', new DeliveryError('503', 'HTTP 503'));
+    record('billing', 'done');
+    record('billing', 'retried', new DeliveryError('timeout', 'timeout'));
+    record('billing', 'retried', new DeliveryError('503', 'HTTP 503'));
+    record('audit', 'done');
+    record('billing', 'done');
+    const text = await metrics.registry.metrics();
+    const consumed = (labels: string) => `messaging_client_consumed_messages_total{${labels}}`;
+    expect(text).toContain(`${consumed('subscription="billing",messaging_destination_name="billing.orders",outcome="retried",error_type="503"')} 2`);
+    expect(text).toContain(`${consumed('subscription="billing",messaging_destination_name="billing.orders",outcome="retried",error_type="timeout"')} 1`);
+    expect(text).toContain(`${consumed('subscription="billing",messaging_destination_name="billing.orders",outcome="done"')} 2`);
+    expect(text).toContain(`${consumed('subscription="audit",messaging_destination_name="billing.orders",outcome="done"')} 1`);
+    expect(text).toContain('messaging_process_duration_seconds_count{subscription="billing",messaging_destination_name="billing.orders",outcome="retried"} 3');
+  });
+
   it('reads queue and dead-letter depths at scrape time, and leaves out a queue it cannot read', async () => {
     const depths: Record<string, number> = { 'billing.orders': 7, 'billing.orders.dlq': 2 };
     const metrics = setup((queue) =>

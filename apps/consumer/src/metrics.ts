@@ -39,13 +39,26 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
     registers: [registry],
   });
   registerGauges(registry, sources);
+  // One pair of label children per label set, looked up by a joined key: prom-client would
+  // otherwise sort and hash a fresh labels object twice for every delivery.
+  const children = new Map<string, { consumed: ReturnType<typeof consumed.labels>; duration: ReturnType<typeof duration.labels> }>();
+  const childrenOf = (subscription: string, queue: string, outcome: string, errorType: string | undefined) => {
+    const key = `${subscription}\n${queue}\n${outcome}\n${errorType ?? ''}`;
+    let found = children.get(key);
+    if (!found) {
+      const labels = { [L.subscription]: subscription, [L.destination]: queue, [L.outcome]: outcome };
+      // No error_type label at all on success, as the semantic conventions say.
+      found = { consumed: consumed.labels(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.labels(labels) };
+      children.set(key, found);
+    }
+    return found;
+  };
   return {
     registry,
     recordOutcome(subscription, event) {
-      const labels = { [L.subscription]: subscription, [L.destination]: event.queue, [L.outcome]: event.outcome };
-      const errorType = errorTypeOf(event.error);
-      consumed.inc(errorType ? { ...labels, [L.errorType]: errorType } : labels);
-      duration.observe(labels, event.durationMs / 1000);
+      const child = childrenOf(subscription, event.queue, event.outcome, errorTypeOf(event.error));
+      child.consumed.inc();
+      child.duration.observe(event.durationMs / 1000);
     },
   };
 }

@@ -32,6 +32,13 @@ describe('CloudEvents headers', () => {
     expect(cloudEventHeaders(testMessage({ headers: { traceparent: 'garbage' } }), 's').traceparent).not.toBe('garbage');
   });
 
+  it('gives every message without a trace context a new, distinct trace', () => {
+    const traceparents = Array.from({ length: 600 }, () => cloudEventHeaders(testMessage(), 's').traceparent);
+    for (const traceparent of traceparents) expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(new Set(traceparents.map((t) => t!.slice(3, 35))).size).toBe(600);
+    expect(new Set(traceparents.map((t) => t!.slice(36, 52))).size).toBe(600);
+  });
+
   it('forwards application headers that can be HTTP headers, never over its own', () => {
     const headers = cloudEventHeaders(
       testMessage({
