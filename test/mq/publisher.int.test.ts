@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
 import { MqError } from '@mq/mq';
 import { createClient, drain, useBroker } from './helpers/broker.ts';
 
@@ -75,5 +76,25 @@ describe('publisher', () => {
     const publisher = client.createPublisher();
     await publisher.close();
     await expect(publisher.publish({ exchange, routingKey: 'x', body: 'x' })).rejects.toBeInstanceOf(MqError);
+  });
+
+  it('sends 100 publishes started together in a few socket writes, not one each', async () => {
+    const { exchange, queue } = await declared();
+    const publisher = client.createPublisher();
+    await publisher.publish({ exchange, routingKey: 'x', body: 'warm' }); // channel open before counting
+    // Every socket write of this process, by the Writable's two entry points into the socket.
+    const writes = [vi.spyOn(Socket.prototype, '_write'), vi.spyOn(Socket.prototype, '_writev')];
+    const body = Buffer.alloc(1024, 'x');
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => publisher.publish({ exchange, routingKey: 'x', body })));
+      const count = writes.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+      // One write holds the batch (~110 KiB); a 16 KiB socket buffer made it ~90.
+      expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThanOrEqual(3);
+    } finally {
+      for (const spy of writes) spy.mockRestore();
+    }
+    expect(await drain(raw, queue, 200)).toHaveLength(101);
+    await publisher.close();
   });
 });

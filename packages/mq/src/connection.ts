@@ -7,6 +7,14 @@ import type { ConnectionState, MqLogger, TlsFiles } from './types.js';
 /** How long rabbitmq-client's `acquire()` waits for a connection before failing. */
 const ACQUIRE_TIMEOUT_MS = 20_000;
 
+/**
+ * The socket's write buffer before rabbitmq-client waits for 'drain'. Node's default (16 KiB)
+ * is about 14 publishes of 1 KiB: a gateway batch of 100 then left the corked socket after 14
+ * and the rest went out one `writev` each (see ConfirmPublisher#coalesceWrites). Bounded all the
+ * same: the publisher caps its in-flight messages.
+ */
+const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;
+
 /** Internals of rabbitmq-client we rely on, typed in one place. */
 interface ConnectionInternals {
   _state: { readyState: number };
@@ -42,6 +50,8 @@ export function toRabbitOptions(options: NormalizedConnectionOptions): RabbitOpt
     retryLow: options.reconnectInitialDelayMs,
     retryHigh: options.reconnectMaxDelayMs,
     acquireTimeout: ACQUIRE_TIMEOUT_MS,
+    // Not in rabbitmq-client's type (TcpSocketConnectOpts), but net.connect() passes it to the Socket.
+    socket: { writableHighWaterMark: SOCKET_WRITE_BUFFER_BYTES } as unknown as RabbitOptions['socket'],
     ...(tls ? { tls: readTls(options.tls) } : {}),
   };
 }
