@@ -1,7 +1,7 @@
 // A consumer subscription on fresh names, and the bare-vs-ours drain every consumer row runs.
 import { consumerQueues, startBareConsumer, startConsumer, type ConsumerAppOptions, type Server } from './apps.ts';
 import { benchName, deleteObjects } from './broker.ts';
-import type { BenchContext } from './context.ts';
+import { alternate, type BenchContext } from './context.ts';
 import { drainWith, fillBacklog, type DrainResult } from './drain.ts';
 
 /**
@@ -34,17 +34,22 @@ export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['de
 
 export type ConsumerSetup = ReturnType<typeof consumerSetup>;
 
-/** Drains the backlog once with the bare consumer, once with `subject`. */
+/**
+ * Drains a fresh backlog with the bare consumer and with `subject`, alternately `rounds` times
+ * (order swapped every round), so drift on a shared machine hits both sides alike.
+ */
 export async function drainBoth(
   ctx: BenchContext,
   setup: ConsumerSetup,
   subject: () => Promise<Server>,
-  { backlog = ctx.settings.backlog, beforeStop }: { backlog?: number; beforeStop?: (server: Server) => Promise<void> } = {},
-): Promise<{ bare: DrainResult; ours: DrainResult }> {
+  { backlog = ctx.settings.backlog, beforeStop, rounds = 1 }: { backlog?: number; beforeStop?: (server: Server) => Promise<void>; rounds?: number } = {},
+): Promise<{ bare: DrainResult[]; ours: DrainResult[] }> {
   const { prefetch } = ctx.settings;
-  await setup.fill(backlog);
-  const bare = await drainWith(ctx, 'bare consumer', setup.options.queue, backlog, () => startBareConsumer(ctx, setup.options.queue, prefetch, prefetch));
-  await setup.fill(backlog);
-  const ours = await drainWith(ctx, 'consumer', setup.options.queue, backlog, subject, beforeStop);
-  return { bare, ours };
+  const { queue } = setup.options;
+  const drain = (what: string, start: () => Promise<Server>, stop?: (server: Server) => Promise<void>) => async () => {
+    await setup.fill(backlog);
+    return drainWith(ctx, what, queue, backlog, start, stop);
+  };
+  const runs = await alternate(rounds, drain('bare consumer', () => startBareConsumer(ctx, queue, prefetch, prefetch)), drain('consumer', subject, beforeStop));
+  return { bare: runs.baseline, ours: runs.subject };
 }

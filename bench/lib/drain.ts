@@ -3,7 +3,7 @@
 import { publishMany, waitDepth, watchDrain, type DrainRun } from './broker.ts';
 import type { Server } from './apps.ts';
 import { cpuMeter } from './cpu.ts';
-import type { BenchContext } from './context.ts';
+import { median, type BenchContext } from './context.ts';
 import { jsonMessage } from './payload.ts';
 import { sampleRss, type RssSummary } from './rss.ts';
 import { fmt } from './table.ts';
@@ -20,6 +20,11 @@ export interface DrainResult {
   rss: RssSummary;
   /** CPU the consumer process spent per message while draining (boot excluded). */
   cpuUsPerMsg: number;
+}
+
+/** The median rate and CPU per message of some drains (each taken on its own). */
+export function medianDrain(results: DrainResult[]): { msgsPerSec: number; cpuUsPerMsg: number } {
+  return { msgsPerSec: median(results.map((r) => r.drain.msgsPerSec)), cpuUsPerMsg: median(results.map((r) => r.cpuUsPerMsg)) };
 }
 
 /**
