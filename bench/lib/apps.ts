@@ -7,6 +7,7 @@ import { freePort } from '../../scripts/lib/free-port.ts';
 import { queuesOf } from '@mq/mq';
 import { baselinePath } from './baselines.ts';
 import type { Cleanup } from './cleanup.ts';
+import { imageNodeOptions } from './image-node-options.ts';
 import { startNode, waitHttpOk, type BenchProcess } from './processes.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,12 +41,13 @@ export function tracingEnv(serviceName: string, otlpUrl: string | undefined): Re
   };
 }
 
-/** What apps/gateway/Dockerfile and apps/consumer/Dockerfile set: the apps run here as they ship. */
-const IMAGE_NODE_OPTIONS = '--max-semi-space-size=16';
-
-/** NODE_OPTIONS for the apps under test only (default: the images'), never the baselines. */
-function appNodeOptions(): Record<string, string> {
-  return { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS };
+/**
+ * NODE_OPTIONS for the apps under test only, never the baselines: by default what the app's own
+ * image sets (the consumer's caps its old generation, the gateway's does not), so the apps run
+ * here as they ship; BENCH_APP_NODE_OPTIONS replaces it for both.
+ */
+function appNodeOptions(app: 'gateway' | 'consumer'): Record<string, string> {
+  return { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS ?? imageNodeOptions(REPO_ROOT, app) };
 }
 
 /** Spawns `node <script>` on a free port and waits for `readyPath` to answer 200. */
@@ -93,7 +95,7 @@ export interface GatewayOptions {
 export async function startGateway(where: Where, options: GatewayOptions): Promise<Server> {
   const config = { topics: { [options.topic]: { exchange: options.exchange, routingKey: options.routingKey } } };
   const path = await writeConfig(where, `gateway-${options.topic}`, config);
-  return startServer('gateway', GATEWAY_MAIN, { MQ_CONFIG: path, ...appNodeOptions(), ...tracingEnv('bench-gateway', options.otlpUrl) }, where);
+  return startServer('gateway', GATEWAY_MAIN, { MQ_CONFIG: path, ...appNodeOptions('gateway'), ...tracingEnv('bench-gateway', options.otlpUrl) }, where);
 }
 
 /** The retry policy the bench consumers run with: the documented defaults, spelled out. */
@@ -132,7 +134,7 @@ export async function startConsumer(where: Where, options: ConsumerAppOptions): 
     },
   };
   const path = await writeConfig(where, `consumer-${options.queue}`, config);
-  return startServer('consumer', CONSUMER_MAIN, { MQ_CONFIG: path, ...appNodeOptions(), ...tracingEnv('bench-consumer', options.otlpUrl) }, where);
+  return startServer('consumer', CONSUMER_MAIN, { MQ_CONFIG: path, ...appNodeOptions('consumer'), ...tracingEnv('bench-consumer', options.otlpUrl) }, where);
 }
 
 /** Writes the no-op in-process handler module for `deliver.module`. */
