@@ -83,8 +83,8 @@ export function median(values: number[]): number {
 }
 
 /** Runs baseline and subject alternately `rounds` times, so drift on a shared machine hits both. */
-export async function alternate<T>(rounds: number, baseline: () => Promise<T>, subject: () => Promise<T>): Promise<{ baseline: T[]; subject: T[] }> {
-  const result = { baseline: [] as T[], subject: [] as T[] };
+export async function alternate<B, S = B>(rounds: number, baseline: () => Promise<B>, subject: () => Promise<S>): Promise<{ baseline: B[]; subject: S[] }> {
+  const result = { baseline: [] as B[], subject: [] as S[] };
   for (let i = 0; i < rounds; i++) {
     // Swap the order every round so neither side always runs on a warmer broker.
     if (i % 2 === 0) {
