@@ -1,5 +1,6 @@
 import type { ConnectionState } from '@mq/mq';
 import type { Authenticator, Principal } from '../auth.js';
+import type { ResolvedContentType } from '../content-type.js';
 import type { ErrorLogger } from '../errors.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { PublishService } from '../publish-service.js';
@@ -23,5 +24,5 @@ export interface AppDeps {
 
 /** Hono context variables set by the topic guards. */
 export interface GatewayEnv {
-  Variables: { principal: Principal; topic: Topic };
+  Variables: { principal: Principal; topic: Topic; contentType: ResolvedContentType };
 }

@@ -67,7 +67,7 @@ function limitBodySize(maxSize: number, tooLarge: () => never): Guard {
 }
 
 /** Content type checked before the body is read; the body limit enforced while it streams in. */
-function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
+function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): [Guard, Guard] {
   const tooLarge = (limit: number) => () => {
     throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes`);
   };
@@ -78,7 +78,7 @@ function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
       throw new ProblemError(415, 'UNSUPPORTED_CONTENT_ENCODING', 'send the body without Content-Encoding');
     }
     // A batch is JSON; its messages are published as application/json, so the topic must take that.
-    resolveContentType(c.get('topic'), kind === 'batch' ? 'application/json' : c.req.header('content-type'));
+    c.set('contentType', resolveContentType(c.get('topic'), kind === 'batch' ? 'application/json' : c.req.header('content-type')));
     await next();
   };
   if (kind === 'batch') {
@@ -90,8 +90,12 @@ function bodyChecks(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
   return [contentType, limitBody];
 }
 
-/** The middleware every publish route runs, in order, before its validators and handler. */
-export function topicGuards(deps: AppDeps, kind: 'single' | 'batch'): Guard[] {
+/**
+ * The middleware every publish route runs, in order, before its validators and handler. A tuple,
+ * so a route can take them as its own handlers (hono/combine's `every()` would allocate a
+ * composed chain per request).
+ */
+export function topicGuards(deps: AppDeps, kind: 'single' | 'batch'): [Guard, Guard, Guard, Guard] {
   return [identify(deps), admit(deps), ...bodyChecks(deps, kind)];
 }
 

@@ -1,7 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { every } from 'hono/combine';
 import { ProblemError } from '../errors.js';
-import { isJson, resolveContentType } from '../content-type.js';
+import { isJson } from '../content-type.js';
 import { accepted, messageId, publishHeaders, publishQuery, routingKey as routingKeySchema, topicParams } from '../schemas.js';
 import type { Topic } from '../topics.js';
 import { checkField, checkQueryField, parseJson, traceHeaders } from '../validation.js';
@@ -48,11 +47,11 @@ export function registerPublishRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps
   // Registered for the document, served by a plain route: the handler checks the few fields it
   // reads with the same schemas, instead of validating every header and query parameter.
   app.openAPIRegistry.registerPath(route);
-  app.post('/v1/topics/:topic/messages', every(...topicGuards(deps, 'single')), async (c) => {
+  app.post('/v1/topics/:topic/messages', ...topicGuards(deps, 'single'), async (c) => {
     const topic = c.get('topic');
     const routingKey = chooseRoutingKey(topic, checkQueryField(routingKeySchema, c.req.queries('routingKey'), 'INVALID_ROUTING_KEY', 'routingKey'));
     const id = checkField(messageId, c.req.header('idempotency-key'), 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key') ?? deps.newMessageId();
-    const contentType = resolveContentType(topic, c.req.header('content-type'));
+    const contentType = c.get('contentType');
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (isJson(contentType.mediaType)) checkSchema(topic, parseJson(body));
     await deps.publish.publish(topic.name, {
