@@ -1,5 +1,5 @@
 import { deadLetterQueueName, type ConnectionState, type OutcomeEvent, type QueueStats } from '@mq/mq';
-import { durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
+import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitState } from './circuit-breaker.js';
 
@@ -39,24 +39,17 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
     registers: [registry],
   });
   registerGauges(registry, sources);
-  // One pair of label children per label set, looked up by a joined key: prom-client would
-  // otherwise sort and hash a fresh labels object twice for every delivery.
-  const children = new Map<string, { consumed: ReturnType<typeof consumed.labels>; duration: ReturnType<typeof duration.labels> }>();
-  const childrenOf = (subscription: string, queue: string, outcome: string, errorType: string | undefined) => {
-    const key = `${subscription}\n${queue}\n${outcome}\n${errorType ?? ''}`;
-    let found = children.get(key);
-    if (!found) {
-      const labels = { [L.subscription]: subscription, [L.destination]: queue, [L.outcome]: outcome };
-      // No error_type label at all on success, as the semantic conventions say.
-      found = { consumed: consumed.labels(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.labels(labels) };
-      children.set(key, found);
-    }
-    return found;
-  };
+  // One pair of label children per label set: prom-client would otherwise sort and hash a fresh
+  // labels object twice for every delivery.
+  const childrenOf = cachedChildren((subscription, queue, outcome, errorType) => {
+    const labels = { [L.subscription]: subscription, [L.destination]: queue, [L.outcome]: outcome };
+    // No error_type label at all on success, as the semantic conventions say.
+    return { consumed: consumed.labels(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.labels(labels) };
+  });
   return {
     registry,
     recordOutcome(subscription, event) {
-      const child = childrenOf(subscription, event.queue, event.outcome, errorTypeOf(event.error));
+      const child = childrenOf(subscription, event.queue, event.outcome, errorTypeOf(event.error) ?? '');
       child.consumed.inc();
       child.duration.observe(event.durationMs / 1000);
     },

@@ -1,5 +1,5 @@
 import type { ConnectionState } from '@mq/mq';
-import { durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
+import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
@@ -17,20 +17,6 @@ export interface GatewayMetrics {
   observePublish(topic: string, exchange: string, errorType: string | undefined, seconds: number): void;
   /** Messages published and not yet confirmed or failed. */
   inFlight: { inc(): void; dec(): void };
-}
-
-/**
- * Label children cached by their values: prom-client hashes the label object on every call,
- * which shows in a profile of the publish path. The label sets here are few and bounded.
- */
-function cachedChildren<T>(make: (...values: string[]) => T): (...values: string[]) => T {
-  const cache = new Map<string, T>();
-  return (...values) => {
-    const key = values.join('\n');
-    let child = cache.get(key);
-    if (!child) cache.set(key, (child = make(...values)));
-    return child;
-  };
 }
 
 /** The destination label of a publish: the exchange, `amq.default` for the default one (as in the spans). */

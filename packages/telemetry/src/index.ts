@@ -7,3 +7,4 @@ export { startTelemetry, traceExportConfigured, type Telemetry, type TelemetryOp
 export { httpServerSpan } from './http-server-span.js';
 export { startHttpClientSpan, type HttpClientSpan, type HttpClientSpanOptions } from './http-client-span.js';
 export { metricNames, metricLabels, durationBuckets, type MetricName } from './metric-names.js';
+export { cachedChildren } from './label-children.js';
