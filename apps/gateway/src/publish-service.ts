@@ -1,4 +1,4 @@
-import { MqError, type OutgoingMessage, type PublishResult, type Publisher } from '@mq/mq';
+import { MqError, withTimeout, type OutgoingMessage, type PublishResult, type Publisher } from '@mq/mq';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface PublishServiceOptions {
@@ -43,6 +43,8 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
     }
   };
 
+  const onDeadline = () => deadlinePassed(deadlineMs);
+
   /** Counts one publish in flight and observes its outcome and duration. */
   const observed = async (topic: string, message: OutgoingMessage, publishing: () => Promise<PublishResult>) => {
     const started = performance.now();
@@ -78,7 +80,7 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
       return active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
     },
     publish(topic, message) {
-      return observed(topic, message, () => withDeadline(publisher.publish(message), deadlineMs));
+      return observed(topic, message, () => withTimeout(publisher.publish(message), deadlineMs, onDeadline));
     },
     async publishAll(topic, messages) {
       const deadline = sharedDeadline(deadlineMs);
@@ -91,21 +93,8 @@ export function createPublishService(options: PublishServiceOptions): PublishSer
   };
 }
 
-/** Settles like `promise` or rejects at the deadline: one promise and one timer per message (a batch shares one: {@link sharedDeadline}). */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: Error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+function deadlinePassed(ms: number): MqError {
+  return new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`);
 }
 
 /**
@@ -117,7 +106,7 @@ function sharedDeadline(ms: number): { bound<T>(promise: Promise<T>): Promise<T>
   const expired = new Promise<never>((_resolve, reject) => {
     expire = reject;
   });
-  const timer = setTimeout(() => expire(new MqError('PUBLISH_TIMEOUT', `no answer from the broker within ${ms} ms`)), ms);
+  const timer = setTimeout(() => expire(deadlinePassed(ms)), ms);
   return {
     bound: <T>(promise: Promise<T>) => new Promise<T>((resolve, reject) => {
       promise.then(resolve, reject);

@@ -9,3 +9,4 @@ export { MemoryDedupStore, type MemoryDedupStoreOptions } from './dedup.js';
 export { RedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup-store.js';
 export { MQ_HEADERS } from './headers.js';
 export { deadLetterQueueName, queuesOf } from './retry.js';
+export { withTimeout } from './with-timeout.js';

@@ -1,14 +1,22 @@
-/** Settles like `promise`, or rejects with `onTimeout()` after `ms`; the timer never outlives it. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
+/**
+ * Settles like `promise`, or rejects with `onTimeout()` after `ms`; the timer never outlives it.
+ * One promise and one timer, without an async wrapper or `Promise.race`: this runs for every
+ * publish.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Resolves after the current I/O callbacks, e.g. after rabbitmq-client emitted a basic.return. */
