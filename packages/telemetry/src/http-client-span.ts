@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -7,17 +7,9 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
+import { tracingOff } from './tracing-off.js';
 
 const tracer = trace.getTracer('@mq/telemetry');
-
-/** The API's no-op provider: what a `ProxyTracerProvider` delegates to until an SDK registers. */
-const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
-
-/** True while no tracer provider is registered; checked per call, as an SDK may register later. */
-function tracingOff(): boolean {
-  const provider = trace.getTracerProvider();
-  return provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER;
-}
 
 /** With tracing off there is no span to end. */
 function noop(): void {}

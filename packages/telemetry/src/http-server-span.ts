@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { tracingOff } from './tracing-off.js';
 
 const tracer = trace.getTracer('@mq/telemetry');
 
@@ -59,12 +60,17 @@ function setResponseAttributes(span: Span, status: number, error: unknown): void
  * Hono middleware: one SERVER span per request, continuing an incoming W3C `traceparent`
  * (and `baggage`), named `<METHOD> <route>` with the HTTP semantic-convention attributes. Register
  * it first (`app.use('*', httpServerSpan())`) so everything downstream, the publish included,
- * runs inside the span. With tracing off the span is a no-op that still carries the caller's
- * context through.
+ * runs inside the span. With tracing off there is no span: the rest runs in the caller's
+ * extracted context, so its `traceparent` still travels on.
  */
 export function httpServerSpan(): MiddlewareHandler {
   return async (c, next) => {
     const parent = propagation.extract(context.active(), c.req.raw.headers, headersGetter);
+    if (tracingOff()) {
+      // A no-op span would only carry the caller's context: run in that context (its traceparent
+      // and baggage reach the publish) without a span, a name and a context per request.
+      return parent === context.active() ? next() : context.with(parent, next);
+    }
     const method = c.req.method;
     const route = matchedRoute(c);
     const name = route ? `${method} ${route}` : method;
