@@ -11,7 +11,7 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
         clearTimeout(timer);
         resolve(value);
       },
-      (error: unknown) => {
+      (error: Error) => {
         clearTimeout(timer);
         reject(error);
       },
