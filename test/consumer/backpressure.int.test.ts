@@ -1,18 +1,11 @@
 // A slow app must never make the consumer hold the backlog: the broker keeps it, the consumer
 // holds at most `prefetch` unacknowledged messages however deep the queue is.
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps } from '../helpers/processes.ts';
-import { consumerConfig, control, deleteAll, metricValue, rawConnection, receivedBy, uniqueNames } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { startApp } from '../helpers/processes.ts';
+import { consumerConfig, control, metricValue, receivedBy, useConsumerTest } from './support.ts';
 
-const conn = rawConnection();
-const names = uniqueNames();
-
-afterAll(async () => {
-  await stopAllApps();
-  await deleteAll(conn, names);
-  await conn.close();
-});
+const { conn, names } = useConsumerTest();
 
 describe('backpressure', () => {
   it('holds at most prefetch messages while a slow app works through a deep queue', async () => {

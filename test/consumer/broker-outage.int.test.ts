@@ -2,21 +2,14 @@
 // broker is back it re-declares, consumes again and delivers what was published meanwhile.
 // The shared broker is never touched: a TCP proxy between the consumer and it is cut instead.
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps } from '../helpers/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { startApp } from '../helpers/processes.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
-import { AMQP_URL, consumerConfig, deleteAll, publish, rawConnection, readyz, receivedBy, uniqueNames } from './support.ts';
+import { AMQP_URL, consumerConfig, publish, readyz, receivedBy, useConsumerTest } from './support.ts';
 
-const conn = rawConnection();
-const names = uniqueNames();
 let proxy: TcpProxy | undefined;
+const { conn, names } = useConsumerTest(async () => proxy?.close());
 
-afterAll(async () => {
-  await stopAllApps();
-  await proxy?.close();
-  await deleteAll(conn, names);
-  await conn.close();
-});
 
 describe('broker outage', () => {
   it('is unready while the broker is unreachable and delivers the backlog once it is back', async () => {

@@ -1,7 +1,7 @@
 // The circuit breaker: an app that keeps failing or refusing stops the consumer taking
 // deliveries (instead of burning every message's attempts); it probes, and resumes.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.ts';
 import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
 import {
@@ -17,6 +17,7 @@ afterEach(async () => {
   await stopAllApps();
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
+afterAll(() => conn.close());
 
 async function setup(port?: number): Promise<{ names: Names; path: string; sample: AppProcess; consumer: AppProcess }> {
   const names = uniqueNames();

@@ -1,19 +1,12 @@
 // With REDIS_URL set the consumer remembers processed message ids in Redis, so a replica (or a
 // restarted process) that gets the same id again acks it without delivering it twice.
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps } from '../helpers/processes.ts';
-import { consumerConfig, deleteAll, metricValue, publish, rawConnection, receivedBy, uniqueNames } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { startApp } from '../helpers/processes.ts';
+import { consumerConfig, metricValue, publish, receivedBy, useConsumerTest } from './support.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const conn = rawConnection();
-const names = uniqueNames();
-
-afterAll(async () => {
-  await stopAllApps();
-  await deleteAll(conn, names);
-  await conn.close();
-});
+const { conn, names } = useConsumerTest();
 
 describe('dedup with Redis', () => {
   it('a restarted consumer still recognises an id it processed', async () => {

@@ -1,14 +1,11 @@
 // The consumer process against the real broker and the real sample app: what the app receives,
 // and what each class of answer does to the message (CONTRACT.md "Consumer delivery").
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
-import {
-  consumerConfig, control, deleteAll, fastRetry, metricValue, publish, rawConnection, receivedBy, uniqueNames, type Received,
-} from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type AppProcess } from '../helpers/processes.ts';
+import { consumerConfig, control, fastRetry, metricValue, publish, receivedBy, useConsumerTest, type Received } from './support.ts';
 
-const conn = rawConnection();
-const names = uniqueNames();
+const { conn, names } = useConsumerTest();
 const path = `/deliveries/${randomUUID()}`;
 let sample: AppProcess;
 let consumer: AppProcess;
@@ -17,12 +14,6 @@ beforeAll(async () => {
   sample = await startApp('sample-app');
   consumer = await startApp('consumer', { config: consumerConfig(names, { url: `${sample.url}${path}`, timeoutMs: 1000 }) });
 });
-afterAll(async () => {
-  await stopAllApps();
-  await deleteAll(conn, names);
-  await conn.close();
-});
-
 const send = (messageId: string | undefined, body = `{"id":"${messageId}"}`, extra: object = {}) =>
   publish(conn, { exchange: names.exchange, routingKey: 'order.created', ...(messageId ? { messageId } : {}), contentType: 'application/json', ...extra }, body);
 

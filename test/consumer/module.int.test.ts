@@ -4,20 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runAppToExit, startApp, stopAllApps } from '../helpers/processes.ts';
-import { consumerConfig, deleteAll, publish, rawConnection, uniqueNames } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { runAppToExit, startApp } from '../helpers/processes.ts';
+import { consumerConfig, publish, uniqueNames, useConsumerTest } from './support.ts';
 
-const conn = rawConnection();
-const names = uniqueNames();
 const out = join(tmpdir(), `consumer-module-${randomUUID()}.jsonl`);
+const { conn, names } = useConsumerTest(() => rm(out, { force: true }));
 
-afterAll(async () => {
-  await stopAllApps();
-  await deleteAll(conn, names);
-  await conn.close();
-  await rm(out, { force: true });
-});
 
 // Type annotations on purpose: Node 24 strips them, so a handler can be a .ts file. The error
 // classes are recognised by name, so a handler need not import @mq/consumer to use them.

@@ -1,12 +1,11 @@
 // Dead letters through the admin API: list without losing, replay one / some / all (attempts
 // reset), a replay that fails again parks again, purge; bearer auth with an admin token.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
-import { clearControl, consumerConfig, control, deleteAll, publish, rawConnection, receivedBy, uniqueNames } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type AppProcess } from '../helpers/processes.ts';
+import { clearControl, consumerConfig, control, publish, receivedBy, useConsumerTest } from './support.ts';
 
-const conn = rawConnection();
-const names = uniqueNames();
+const { conn, names } = useConsumerTest();
 const path = `/replay/${randomUUID()}`;
 const token: string = randomUUID();
 let sample: AppProcess;
@@ -20,12 +19,6 @@ beforeAll(async () => {
     env: { OPS_TOKEN: token, CHECKOUT_TOKEN: 'not-admin' },
   });
 });
-afterAll(async () => {
-  await stopAllApps();
-  await deleteAll(conn, names);
-  await conn.close();
-});
-
 const admin = (suffix: string, init: RequestInit = {}, bearer = token) =>
   fetch(`${consumer.url}/v1/subscriptions/${names.subscription}/dead-letters${suffix}`, {
     ...init,

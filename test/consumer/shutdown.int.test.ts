@@ -1,7 +1,7 @@
 // SIGTERM: readiness drops at once, in-flight deliveries finish (or, past SHUTDOWN_TIMEOUT_MS,
 // go back to the queue), nothing is parked or lost, and the process exits 0.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
 import { consumerConfig, control, deleteAll, rawConnection, receivedBy, uniqueNames, type Names } from './support.ts';
 
@@ -11,6 +11,7 @@ afterEach(async () => {
   await stopAllApps();
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
+afterAll(() => conn.close());
 
 async function publishBurst(names: Names, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());

@@ -3,8 +3,9 @@
 // code under test), and small readers for the sample app and the consumer's HTTP surface.
 import { randomUUID } from 'node:crypto';
 import { Connection, type Envelope } from 'rabbitmq-client';
+import { afterAll } from 'vitest';
 import { queuesOf } from '@mq/mq';
-import type { AppProcess } from '../helpers/processes.ts';
+import { stopAllApps, type AppProcess } from '../helpers/processes.ts';
 
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -67,6 +68,23 @@ export function rawConnection(): Connection {
   const conn = new Connection({ url: AMQP_URL, retryLow: 100, retryHigh: 500 });
   conn.on('error', () => {});
   return conn;
+}
+
+/**
+ * The set-up the consumer integration files share: a raw connection and names for the whole file.
+ * After the file's tests: the started apps are stopped, `cleanUp` runs (a proxy, a temp file), the
+ * names' queues and exchange are deleted and the connection is closed.
+ */
+export function useConsumerTest(cleanUp?: () => Promise<unknown>): { conn: Connection; names: Names } {
+  const conn = rawConnection();
+  const names = uniqueNames();
+  afterAll(async () => {
+    await stopAllApps();
+    await cleanUp?.();
+    await deleteAll(conn, names);
+    await conn.close();
+  });
+  return { conn, names };
 }
 
 /** Publishes with confirms; `body` is sent as bytes, so rabbitmq-client sets no content type of its own. */
