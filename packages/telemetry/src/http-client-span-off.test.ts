@@ -1,15 +1,11 @@
 import { context, propagation, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpClientSpan } from './http-client-span.js';
+import { registerPassThrough } from './start.js';
 
-// Tracing off: propagators and a context manager (as startTelemetry sets them), no tracer provider.
-beforeAll(() => {
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
-});
+// Tracing off: the propagators and context manager startTelemetry registers, no tracer provider.
+beforeAll(registerPassThrough);
 afterAll(() => {
   trace.disable();
   context.disable();

@@ -46,7 +46,7 @@ function hasServiceName(env: NodeJS.ProcessEnv): boolean {
  * no-op spans into the AMQP headers and on to the app, so a traced caller's trace is not cut by
  * an untraced hop. Cost: one AsyncLocalStorage frame per request, nothing per span.
  */
-function registerPassThrough(): void {
+export function registerPassThrough(): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(w3cPropagator());
 }
