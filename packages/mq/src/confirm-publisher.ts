@@ -31,6 +31,10 @@ export class ConfirmPublisher {
 
   constructor(private readonly deps: ConfirmPublisherDeps) {}
 
+  /** Made once, not per publish: the timeout's error, built only when it fires. */
+  readonly #confirmTimedOut = (): MqError =>
+    new MqError('PUBLISH_TIMEOUT', `no confirm within ${this.deps.options.confirmTimeoutMs} ms; the message may or may not be stored`);
+
   get inFlight(): number {
     return this.#inFlight.size;
   }
@@ -77,10 +81,9 @@ export class ConfirmPublisher {
     this.#pending.set(id, (this.#pending.get(id) ?? 0) + 1);
     this.#awaiting.set(channel, (this.#awaiting.get(channel) ?? 0) + 1);
     try {
-      const { confirmTimeoutMs } = this.deps.options;
       this.#coalesceWrites(channel);
       const confirmed = channel.basicPublish({ ...envelope, durable: true, mandatory: true }, body);
-      await withTimeout(confirmed, confirmTimeoutMs, () => new MqError('PUBLISH_TIMEOUT', `no confirm within ${confirmTimeoutMs} ms; the message may or may not be stored`));
+      await withTimeout(confirmed, this.deps.options.confirmTimeoutMs, this.#confirmTimedOut);
       // The broker sends basic.return before the ack, but rabbitmq-client emits it on setImmediate.
       await nextMacrotask();
       if (this.#returned.delete(id)) throw new MqError('UNROUTABLE', `no queue is bound for exchange "${envelope.exchange}" and routing key "${envelope.routingKey}"`);
