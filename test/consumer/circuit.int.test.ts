@@ -1,23 +1,16 @@
 // The circuit breaker: an app that keeps failing or refusing stops the consumer taking
 // deliveries (instead of burning every message's attempts); it probes, and resumes.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/free-port.ts';
-import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
+import { startApp, type AppProcess } from '../helpers/processes.ts';
 import {
-  clearControl, consumerConfig, control, deleteAll, metricValue, publish, rawConnection, readyz, receivedBy, uniqueNames, type Names, type Retry,
+  clearControl, consumerConfig, control, deleteAll, metricValue, publish, readyz, receivedBy, uniqueNames, usePerTestCleanUp, type Names, type Retry,
 } from './support.ts';
 
 const retry: Retry = { maxAttempts: 4, initialDelayMs: 200, maxDelayMs: 800, multiplier: 2 };
 const circuitBreaker = { failureThreshold: 3, openMs: 300, maxOpenMs: 1000 };
-const conn = rawConnection();
-const cleanups: Array<() => Promise<void>> = [];
-
-afterEach(async () => {
-  await stopAllApps();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-afterAll(() => conn.close());
+const { conn, cleanUps } = usePerTestCleanUp();
 
 async function setup(port?: number): Promise<{ names: Names; path: string; sample: AppProcess; consumer: AppProcess }> {
   const names = uniqueNames();
@@ -25,7 +18,7 @@ async function setup(port?: number): Promise<{ names: Names; path: string; sampl
   const sample = await startApp('sample-app', { ...(port ? { port } : {}) });
   const config = consumerConfig(names, { url: `${sample.url}${path}`, retry, circuitBreaker, prefetch: 4, concurrency: 2 });
   const consumer = await startApp('consumer', { config });
-  cleanups.push(() => deleteAll(conn, names, retry));
+  cleanUps.push(() => deleteAll(conn, names, retry));
   return { names, path, sample, consumer };
 }
 

@@ -1,17 +1,11 @@
 // SIGTERM: readiness drops at once, in-flight deliveries finish (or, past SHUTDOWN_TIMEOUT_MS,
 // go back to the queue), nothing is parked or lost, and the process exits 0.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
-import { consumerConfig, control, deleteAll, rawConnection, receivedBy, uniqueNames, type Names } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { startApp, type AppProcess } from '../helpers/processes.ts';
+import { consumerConfig, control, deleteAll, receivedBy, uniqueNames, usePerTestCleanUp, type Names } from './support.ts';
 
-const conn = rawConnection();
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await stopAllApps();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-afterAll(() => conn.close());
+const { conn, cleanUps } = usePerTestCleanUp();
 
 async function publishBurst(names: Names, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
@@ -34,7 +28,7 @@ async function setup(delayMs: number, shutdownTimeoutMs: number) {
   await control(sample, { path, delayMs });
   const config = consumerConfig(names, { url: `${sample.url}${path}`, prefetch: 10, concurrency: 5, timeoutMs: 10_000 });
   const start = () => startApp('consumer', { config, env: { SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) } });
-  cleanups.push(() => deleteAll(conn, names));
+  cleanUps.push(() => deleteAll(conn, names));
   return { names, path, sample, start, consumer: await start() };
 }
 

@@ -3,7 +3,7 @@
 // code under test), and small readers for the sample app and the consumer's HTTP surface.
 import { randomUUID } from 'node:crypto';
 import { Connection, type Envelope } from 'rabbitmq-client';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { queuesOf } from '@mq/mq';
 import { stopAllApps, type AppProcess } from '../helpers/processes.ts';
 
@@ -85,6 +85,22 @@ export function useConsumerTest(cleanUp?: () => Promise<unknown>): { conn: Conne
     await conn.close();
   });
   return { conn, names };
+}
+
+/**
+ * For files whose tests each make their own names: a raw connection, and `cleanUps` that each
+ * test adds to (its names' queues), run after the test once its apps have stopped. The
+ * connection closes after the file.
+ */
+export function usePerTestCleanUp(): { conn: Connection; cleanUps: Array<() => Promise<void>> } {
+  const conn = rawConnection();
+  const cleanUps: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await stopAllApps();
+    for (const cleanUp of cleanUps.splice(0)) await cleanUp();
+  });
+  afterAll(() => conn.close());
+  return { conn, cleanUps };
 }
 
 /** Publishes with confirms; `body` is sent as bytes, so rabbitmq-client sets no content type of its own. */
