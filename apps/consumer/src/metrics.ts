@@ -1,6 +1,6 @@
 import { deadLetterQueueName, type ConnectionState, type OutcomeEvent, type QueueStats } from '@mq/mq';
-import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts } from '@mq/telemetry';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import type { CircuitState } from './circuit-breaker.js';
 
 export interface MetricsSources {
@@ -25,11 +25,16 @@ const STATS_TIMEOUT_MS = 2000;
 export function createMetrics(sources: MetricsSources): ConsumerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const consumed = new Counter({
+  // Counted in plain numbers per delivery, read into prom-client when scraped (see pendingCounts).
+  const consumedCounts = pendingCounts<LabelValues<string>>();
+  new Counter({
     name: N.consumedMessages,
     help: 'Messages delivered, by subscription and outcome (done, retried, parked, duplicate, dropped).',
     labelNames: [L.subscription, L.destination, L.outcome, L.errorType],
     registers: [registry],
+    collect() {
+      consumedCounts.flushInto(this);
+    },
   });
   const duration = new Histogram({
     name: N.processDuration,
@@ -40,11 +45,11 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
   });
   registerGauges(registry, sources);
   // One pair of label children per label set: prom-client would otherwise sort and hash a fresh
-  // labels object twice for every delivery.
+  // labels object for every observation.
   const childrenOf = cachedChildren((subscription, queue, outcome, errorType) => {
     const labels = { [L.subscription]: subscription, [L.destination]: queue, [L.outcome]: outcome };
     // No error_type label at all on success, as the semantic conventions say.
-    return { consumed: consumed.labels(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.labels(labels) };
+    return { consumed: consumedCounts.child(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.labels(labels) };
   });
   return {
     registry,

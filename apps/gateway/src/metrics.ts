@@ -1,6 +1,6 @@
 import type { ConnectionState } from '@mq/mq';
-import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N } from '@mq/telemetry';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts } from '@mq/telemetry';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
 
 const STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
 
@@ -31,17 +31,28 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
   registerConnectionState(registry, brokerState);
-  const requests = new Counter({
+  // Counters and the in-flight gauge are plain numbers on the publish path, read into prom-client
+  // when scraped (see pendingCounts); only the latency histogram is observed per message.
+  const requestCounts = pendingCounts<LabelValues<string>>();
+  const sentCounts = pendingCounts<LabelValues<string>>();
+  let inFlight = 0;
+  new Counter({
     name: N.publishRequests,
     help: 'Publish requests (single and batch) by topic and HTTP status.',
     labelNames: [L.topic, L.httpStatus],
     registers: [registry],
+    collect() {
+      requestCounts.flushInto(this);
+    },
   });
-  const sent = new Counter({
+  new Counter({
     name: N.sentMessages,
     help: 'Messages published, by topic and exchange; error_type set when the broker did not confirm.',
     labelNames: [L.topic, L.destination, L.errorType],
     registers: [registry],
+    collect() {
+      sentCounts.flushInto(this);
+    },
   });
   const duration = new Histogram({
     name: N.operationDuration,
@@ -50,19 +61,21 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
     buckets: [...durationBuckets],
     registers: [registry],
   });
-  const inFlight = new Gauge({
+  new Gauge({
     name: N.inFlight,
     help: 'Messages published and awaiting a confirm.',
     labelNames: [L.operation],
     registers: [registry],
+    collect() {
+      this.set({ [L.operation]: 'publish' }, inFlight);
+    },
   });
-  inFlight.set({ [L.operation]: 'publish' }, 0); // a labelled gauge shows no sample until set
-  const requestCounter = cachedChildren((topic, status) => requests.labels({ [L.topic]: topic, [L.httpStatus]: status }));
+  const requestCounter = cachedChildren((topic, status) => requestCounts.child({ [L.topic]: topic, [L.httpStatus]: status }));
   const publishChildren = cachedChildren((topic, exchange, errorType) => {
     const labels = { [L.topic]: topic, [L.destination]: destinationOf(exchange) };
     // No error_type label at all on success, as the semantic conventions (and the consumer) do.
     const withError = errorType ? { ...labels, [L.errorType]: errorType } : labels;
-    return { sent: sent.labels(withError), duration: duration.labels({ ...withError, [L.operation]: 'publish' }) };
+    return { sent: sentCounts.child(withError), duration: duration.labels({ ...withError, [L.operation]: 'publish' }) };
   });
   return {
     registry,
@@ -72,7 +85,10 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
       children.sent.inc();
       children.duration.observe(seconds);
     },
-    inFlight: inFlight.labels({ [L.operation]: 'publish' }),
+    inFlight: {
+      inc: () => void (inFlight += 1),
+      dec: () => void (inFlight -= 1),
+    },
   };
 }
 

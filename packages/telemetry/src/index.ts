@@ -8,3 +8,4 @@ export { httpServerSpan } from './http-server-span.js';
 export { startHttpClientSpan, type HttpClientSpan, type HttpClientSpanOptions } from './http-client-span.js';
 export { metricNames, metricLabels, durationBuckets, type MetricName } from './metric-names.js';
 export { cachedChildren } from './label-children.js';
+export { pendingCounts, type PendingCounts, type CounterSink } from './pending-counts.js';
