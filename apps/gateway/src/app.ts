@@ -4,7 +4,7 @@ import { httpServerSpan } from '@mq/telemetry';
 import { createErrorHandler, notFound } from './errors.js';
 import { registerBatchRoute } from './routes/batch.js';
 import type { AppDeps, GatewayEnv } from './routes/context.js';
-import { countRequests } from './routes/guards.js';
+import { countTopicRequest } from './routes/guards.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerPublishRoute } from './routes/publish.js';
 import { documentTopics } from './routes/topic-docs.js';
@@ -47,12 +47,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
   app.use('*', httpServerSpan());
   app.use('*', async (c, next) => {
     await next();
+    countTopicRequest(deps, c.req.path, c.get('topic'), c.res.status);
     // Close the connection while draining (so the server can stop), and after refusing a large
     // body without reading it rather than reading it only to discard it. Only refusals can leave
     // one unread, so successes skip the check.
     if (deps.lifecycle.draining || (c.res.status >= 400 && mustCloseAfterRefusal(c.env, () => c.req.raw))) c.header('connection', 'close');
   });
-  app.use('/v1/topics/:topic/*', countRequests(deps));
   registerPublishRoute(app, deps);
   registerBatchRoute(app, deps);
   registerOpsRoutes(app, deps);

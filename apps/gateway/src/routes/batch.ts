@@ -5,7 +5,7 @@ import { batchAccepted, batchRequest, publishQuery, topicParams } from '../schem
 import type { Topic } from '../topics.js';
 import { traceHeaders } from '../validation.js';
 import type { AppDeps, GatewayEnv } from './context.js';
-import { topicGuards } from './guards.js';
+import { topicGuard } from './guards.js';
 import { checkSchema, chooseRoutingKey } from './publish.js';
 import { problemResponses } from './responses.js';
 
@@ -64,7 +64,7 @@ export function registerBatchRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps):
     path: '/v1/topics/{topic}/messages/batch',
     summary: 'Publish a batch of JSON messages',
     description: `Up to ${deps.limits.batchMaxMessages} messages and ${deps.limits.batchMaxBytes} bytes. 202 only when every message was confirmed; otherwise problem+json with per-message \`results\`.`,
-    middleware: topicGuards(deps, 'batch'),
+    middleware: [topicGuard(deps, 'batch')],
     request: {
       params: topicParams,
       query: publishQuery,

@@ -1,5 +1,5 @@
 import { MqError } from '@mq/mq';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHarness, orderSchema } from '../test-fixtures.js';
 
 describe('health', () => {
@@ -41,6 +41,31 @@ describe('/metrics', () => {
     expect(text).toContain('mq_connection_state{state="blocked"} 1');
     expect(text).toContain('mq_connection_state{state="ready"} 0');
     expect(text).not.toContain('gateway_');
+  });
+
+  it('shows publishes awaiting a confirm as in flight, and counts each scrape only once', async () => {
+    const h = createHarness();
+    let confirm = () => undefined as void;
+    h.publisher.answer = () => new Promise<void>((resolve) => (confirm = resolve));
+    const pending = h.request('/v1/topics/events/messages', { method: 'POST', body: 'x' });
+    await vi.waitFor(async () => expect(await (await h.request('/metrics')).text()).toContain('mq_in_flight_operations{messaging_operation_name="publish"} 1'));
+    confirm();
+    expect((await pending).status).toBe(202);
+    const text = await (await h.request('/metrics')).text();
+    expect(text).toContain('mq_in_flight_operations{messaging_operation_name="publish"} 0');
+    expect(text).toContain('messaging_client_sent_messages_total{topic="events",messaging_destination_name="events"} 1');
+    expect(await (await h.request('/metrics')).text()).toContain('mq_publish_requests_total{topic="events",http_response_status_code="202"} 1');
+  });
+
+  it('counts a refusal under its topic from the path, and nothing outside /v1/topics/', async () => {
+    const h = createHarness();
+    await h.request('/v1/topics/events/elsewhere', { method: 'POST', body: 'x' });
+    await h.request('/v1/topics/events/messages', { method: 'POST', body: 'x' }, '203.0.113.9');
+    await h.request('/v1/nothing', { method: 'POST', body: 'x' });
+    const text = await (await h.request('/metrics')).text();
+    expect(text).toContain('mq_publish_requests_total{topic="events",http_response_status_code="404"} 1');
+    expect(text).toContain('mq_publish_requests_total{topic="events",http_response_status_code="403"} 1');
+    expect(text.match(/^mq_publish_requests_total\{/gm)).toHaveLength(2);
   });
 
   it('labels a failed publish with its MqError code as error_type', async () => {

@@ -5,7 +5,7 @@ import { accepted, messageId, publishHeaders, publishQuery, routingKey as routin
 import type { Topic } from '../topics.js';
 import { checkField, checkQueryField, parseJson, traceHeaders } from '../validation.js';
 import type { AppDeps, GatewayEnv } from './context.js';
-import { topicGuards } from './guards.js';
+import { topicGuard } from './guards.js';
 import { problemResponses } from './responses.js';
 
 /** The routing key to publish with: the topic's, or the request's where the topic allows it. */
@@ -47,7 +47,7 @@ export function registerPublishRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps
   // Registered for the document, served by a plain route: the handler checks the few fields it
   // reads with the same schemas, instead of validating every header and query parameter.
   app.openAPIRegistry.registerPath(route);
-  app.post('/v1/topics/:topic/messages', ...topicGuards(deps, 'single'), async (c) => {
+  app.post('/v1/topics/:topic/messages', topicGuard(deps, 'single'), async (c) => {
     const topic = c.get('topic');
     const routingKey = chooseRoutingKey(topic, checkQueryField(routingKeySchema, c.req.queries('routingKey'), 'INVALID_ROUTING_KEY', 'routingKey'));
     const id = checkField(messageId, c.req.header('idempotency-key'), 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key') ?? deps.newMessageId();
