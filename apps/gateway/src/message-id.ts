@@ -43,6 +43,7 @@ export function createMessageIdGenerator(now: () => number = Date.now): () => st
   let poolOffset = pool.length;
   const random = new Uint8Array(RANDOM_BYTES);
   let lastTime = -1;
+  let timePart = '';
   return () => {
     const time = now();
     if (time > lastTime) {
@@ -53,9 +54,10 @@ export function createMessageIdGenerator(now: () => number = Date.now): () => st
       random.set(pool.subarray(poolOffset, poolOffset + RANDOM_BYTES));
       poolOffset += RANDOM_BYTES;
       lastTime = time;
+      timePart = encodeTime(time); // ids of the same millisecond share it
     } else {
       increment(random);
     }
-    return encodeTime(lastTime) + encodeRandom(random);
+    return timePart + encodeRandom(random);
   };
 }
