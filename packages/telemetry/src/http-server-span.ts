@@ -27,13 +27,38 @@ function matchedRoute(c: Context): string | undefined {
   return route === '*' || route === '/*' ? undefined : route;
 }
 
+interface Origin {
+  scheme: string;
+  address: string;
+  port: number;
+}
+
+/** Distinct origins (scheme, Host) a server sees are few; a flood of odd Host headers only resets it. */
+const MAX_ORIGINS = 64;
+const origins = new Map<string, Origin>();
+
+/** The scheme, host and port of a request URL, parsed once per distinct origin. */
+function originOf(url: string): Origin {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const key = pathStart === -1 ? url : url.slice(0, pathStart);
+  let origin = origins.get(key);
+  if (!origin) {
+    const parsed = new URL(url);
+    const scheme = parsed.protocol.replace(':', '');
+    origin = { scheme, address: parsed.hostname, port: Number(parsed.port || (scheme === 'https' ? 443 : 80)) };
+    if (origins.size >= MAX_ORIGINS) origins.clear();
+    origins.set(key, origin);
+  }
+  return origin;
+}
+
 function setRequestAttributes(span: Span, c: Context, route: string | undefined): void {
-  const url = new URL(c.req.url);
+  const origin = originOf(c.req.url);
   span.setAttributes({
-    [ATTR_URL_PATH]: url.pathname,
-    [ATTR_URL_SCHEME]: url.protocol.replace(':', ''),
-    [ATTR_SERVER_ADDRESS]: url.hostname,
-    [ATTR_SERVER_PORT]: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    [ATTR_URL_PATH]: c.req.path,
+    [ATTR_URL_SCHEME]: origin.scheme,
+    [ATTR_SERVER_ADDRESS]: origin.address,
+    [ATTR_SERVER_PORT]: origin.port,
   });
   if (route) span.setAttribute(ATTR_HTTP_ROUTE, route);
   const userAgent = c.req.header('user-agent');

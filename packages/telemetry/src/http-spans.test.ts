@@ -93,6 +93,19 @@ describe('httpServerSpan + startHttpClientSpan', () => {
     expect(clientHeaders[0]?.traceparent).toBe(`00-${callerTraceId}-${client?.spanId}-01`);
   });
 
+  it('takes scheme, host and port from each request, whatever origins came before', async () => {
+    const { app } = createTestApp();
+    for (const url of ['https://api.example:8443/v1/topics/a/messages', 'http://gw.local/v1/topics/b/messages', 'https://api.example/v1/topics/c/messages']) {
+      await app.request(url, { method: 'POST' });
+    }
+    const attributes = (await finishedSpans()).filter((s) => s.kind === SpanKind.SERVER).map((s) => s.attributes);
+    expect(attributes.map((a) => [a['url.scheme'], a['server.address'], a['server.port'], a['url.path']])).toEqual([
+      ['https', 'api.example', 8443, '/v1/topics/a/messages'],
+      ['http', 'gw.local', 80, '/v1/topics/b/messages'],
+      ['https', 'api.example', 443, '/v1/topics/c/messages'],
+    ]);
+  });
+
   it('marks a thrown error as a 500 SERVER span error', async () => {
     const { app } = createTestApp();
     const res = await app.request('/boom');
