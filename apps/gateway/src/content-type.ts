@@ -38,3 +38,26 @@ export function resolveContentType(topic: Topic, header: string | undefined): Re
   }
   return { header: value, mediaType };
 }
+
+/** Distinct Content-Type values remembered per topic; a client sending ever new ones only resets it. */
+const MAX_REMEMBERED = 64;
+
+/**
+ * {@link resolveContentType} that remembers what each topic accepted: clients send a handful of
+ * distinct values, and the parse (a regular expression, lower-casing, a new object) ran for every
+ * publish. Refusals are not remembered; they throw as before.
+ */
+export function rememberingContentTypes(): (topic: Topic, header: string | undefined) => ResolvedContentType {
+  const byTopic = new Map<Topic, Map<string | undefined, ResolvedContentType>>();
+  return (topic, header) => {
+    let accepted = byTopic.get(topic);
+    if (!accepted) byTopic.set(topic, (accepted = new Map<string | undefined, ResolvedContentType>()));
+    let resolved = accepted.get(header);
+    if (!resolved) {
+      resolved = resolveContentType(topic, header);
+      if (accepted.size >= MAX_REMEMBERED) accepted.clear();
+      accepted.set(header, resolved);
+    }
+    return resolved;
+  };
+}

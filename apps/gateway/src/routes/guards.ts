@@ -2,13 +2,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MqError } from '@mq/mq';
 import { authorizeTopic, clientAddressOf, enforceRateLimit } from '../auth.js';
-import { resolveContentType } from '../content-type.js';
+import { rememberingContentTypes } from '../content-type.js';
 import { ProblemError } from '../errors.js';
 import { topicName } from '../schemas.js';
 import type { Topic } from '../topics.js';
 import type { AppDeps, GatewayEnv } from './context.js';
 
 type Guard = MiddlewareHandler<GatewayEnv>;
+type ContentTypeResolver = ReturnType<typeof rememberingContentTypes>;
 
 /**
  * 401 (token) → 400/404 (topic name, unknown topic) → 403 (scope) → 429 (rate). Auth comes first
@@ -45,13 +46,13 @@ function admit(deps: AppDeps): () => void {
 }
 
 /** Content type checked before the body is read; a batch is JSON, published as application/json. */
-function checkContentType(c: Context<GatewayEnv>, kind: 'single' | 'batch'): void {
+function checkContentType(c: Context<GatewayEnv>, kind: 'single' | 'batch', resolve: ContentTypeResolver): void {
   // The body is published as received, so a coded body would reach consumers undecodable.
   const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
   if (encoding && encoding !== 'identity') {
     throw new ProblemError(415, 'UNSUPPORTED_CONTENT_ENCODING', 'send the body without Content-Encoding');
   }
-  c.set('contentType', resolveContentType(c.get('topic'), kind === 'batch' ? 'application/json' : c.req.header('content-type')));
+  c.set('contentType', resolve(c.get('topic'), kind === 'batch' ? 'application/json' : c.req.header('content-type')));
 }
 
 function tooLarge(limit: number): () => never {
@@ -85,11 +86,12 @@ function limitBodySize(maxSize: number): Guard {
 export function topicGuard(deps: AppDeps, kind: 'single' | 'batch'): Guard {
   const batchLimit = limitBodySize(deps.limits.batchMaxBytes);
   const topicLimits = new Map([...deps.topics.values()].map((t) => [t.name, limitBodySize(t.maxBytes)]));
+  const resolveContentType = rememberingContentTypes();
   return async (c, next) => {
     identify(deps, c);
     const release = admit(deps);
     try {
-      checkContentType(c, kind);
+      checkContentType(c, kind, resolveContentType);
       const limitBody = kind === 'batch' ? batchLimit : topicLimits.get(c.get('topic').name)!;
       await limitBody(c, next);
     } finally {
