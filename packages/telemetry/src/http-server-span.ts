@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, propagation, trace, type Context as OtelContext, type Span, type TextMapGetter } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -10,7 +10,7 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { routePath } from 'hono/route';
 import { tracingOff } from './tracing-off.js';
 
@@ -89,28 +89,34 @@ function setResponseAttributes(span: Span, status: number, error: unknown): void
  * extracted context, so its `traceparent` still travels on.
  */
 export function httpServerSpan(): MiddlewareHandler {
-  return async (c, next) => {
+  // Not an async function itself: with tracing off it hands back next()'s promise rather than
+  // wrapping it in one more per request.
+  return (c, next) => {
     const parent = propagation.extract(context.active(), c.req.raw.headers, headersGetter);
     if (tracingOff()) {
       // A no-op span would only carry the caller's context: run in that context (its traceparent
       // and baggage reach the publish) without a span, a name and a context per request.
       return parent === context.active() ? next() : context.with(parent, next);
     }
-    const method = c.req.method;
-    const route = matchedRoute(c);
-    const name = route ? `${method} ${route}` : method;
-    const attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
-    await tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
-      if (span.isRecording()) setRequestAttributes(span, c, route);
-      try {
-        await next();
-        if (span.isRecording()) setResponseAttributes(span, c.res.status, c.error);
-      } catch (error) {
-        setResponseAttributes(span, 500, error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    return inServerSpan(c, next, parent);
   };
+}
+
+async function inServerSpan(c: Context, next: Next, parent: OtelContext): Promise<void> {
+  const method = c.req.method;
+  const route = matchedRoute(c);
+  const name = route ? `${method} ${route}` : method;
+  const attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
+  await tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+    if (span.isRecording()) setRequestAttributes(span, c, route);
+    try {
+      await next();
+      if (span.isRecording()) setResponseAttributes(span, c.res.status, c.error);
+    } catch (error) {
+      setResponseAttributes(span, 500, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }
