@@ -1,4 +1,4 @@
-import { deadLetterQueueName, type ConnectionState, type OutcomeEvent, type QueueStats } from '@mq/mq';
+import { deadLetterQueueName, withTimeout, type ConnectionState, type OutcomeEvent, type QueueStats } from '@mq/mq';
 import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts } from '@mq/telemetry';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import type { CircuitState } from './circuit-breaker.js';
@@ -20,6 +20,7 @@ export interface ConsumerMetrics {
 const CONNECTION_STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
 /** A scrape must not hang on a broker that does not answer. */
 const STATS_TIMEOUT_MS = 2000;
+const statsTimedOut = () => new Error(`no queue stats within ${STATS_TIMEOUT_MS} ms`);
 
 /** The consumer's Prometheus metrics, named by `@mq/telemetry`'s shared scheme. */
 export function createMetrics(sources: MetricsSources): ConsumerMetrics {
@@ -114,20 +115,12 @@ function queueGauge(
         sources.subscriptions.map(async (s) => {
           const queue = queueOf(s);
           if (queue === undefined) return;
-          const stats = await withTimeout(sources.queueStats(queue), STATS_TIMEOUT_MS).catch(() => undefined);
+          const stats = await withTimeout(sources.queueStats(queue), STATS_TIMEOUT_MS, statsTimedOut).catch(() => undefined);
           if (stats) this.set({ [L.subscription]: s.name, [L.destination]: queue }, stats.messageCount);
         }),
       );
     },
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A low-cardinality name for why a delivery failed: `DeliveryError.errorType`, else the error class. */
