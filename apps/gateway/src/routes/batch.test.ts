@@ -29,6 +29,17 @@ describe('POST /v1/topics/{topic}/messages/batch', () => {
     expect(JSON.parse(published.body.toString())).toEqual(messages[1]!.data);
   });
 
+  it("gives every message the request's trace headers, beside its own", async () => {
+    const h = createHarness();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const messages = [{ data: order(), id: 'plain' }, { data: order(), id: 'own', headers: { tenant: 'acme' } }, { data: order(), id: 'plain-2' }];
+    expect((await h.request(batchPath, postJson({ messages }, { traceparent }))).status).toBe(202);
+    const headersOf = (id: string) => h.publisher.published.find((m) => m.messageId === id)!.headers;
+    expect(headersOf('plain')).toEqual({ traceparent });
+    expect(headersOf('own')).toEqual({ tenant: 'acme', traceparent });
+    expect(headersOf('plain-2')).toEqual({ traceparent });
+  });
+
   it('never answers a partly failed batch with a success status, and says which failed', async () => {
     const h = createHarness();
     h.publisher.answer = (m) => (m.messageId === 'bad' ? Promise.reject(new MqError('UNROUTABLE', 'no queue')) : Promise.resolve());

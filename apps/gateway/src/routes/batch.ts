@@ -37,7 +37,9 @@ function prepare(topic: Topic, routingKey: string, inputs: BatchInput[], deps: A
     if (body.length > topic.maxBytes) {
       throw new ProblemError(413, 'PAYLOAD_TOO_LARGE', `message ${index} is larger than ${topic.maxBytes} bytes`);
     }
-    return { exchange: topic.exchange, routingKey: key, body, contentType: 'application/json', messageId: id, headers: { ...input.headers, ...trace } };
+    // The publisher copies the headers, so messages without their own can share the trace headers.
+    const headers = input.headers ? { ...input.headers, ...trace } : trace;
+    return { exchange: topic.exchange, routingKey: key, body, contentType: 'application/json', messageId: id, headers };
   });
 }
 
