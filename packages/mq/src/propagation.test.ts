@@ -1,7 +1,7 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, TracerProvider, type Sampler } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MqError } from './errors.js';
 import { tracePublish, traceProcess } from './propagation.js';
@@ -57,6 +57,35 @@ describe('tracePublish', () => {
     const [span] = (await finished());
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('UNROUTABLE');
+  });
+});
+
+describe('head sampling', () => {
+  it('gives the sampler what the conventions require at the start, and still propagates a sampled-out span', async () => {
+    const seen: Array<{ name: string; attributes: Attributes }> = [];
+    const sampler: Sampler = {
+      shouldSample: (_context, _traceId, name, _kind, attributes) => {
+        seen.push({ name, attributes });
+        return { decision: SamplingDecision.NOT_RECORD };
+      },
+    };
+    const sampling = new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    trace.disable();
+    trace.setGlobalTracerProvider(sampling);
+    try {
+      const headers: Record<string, unknown> = {};
+      await tracePublish(publishInfo, headers, () => Promise.resolve());
+      await traceProcess(processInfo, headers, () => Promise.resolve());
+      expect(seen).toEqual([
+        { name: 'publish orders', attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.operation.name': 'publish', 'messaging.destination.name': 'orders' } },
+        { name: 'process billing.orders', attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.operation.name': 'process', 'messaging.destination.name': 'billing.orders' } },
+      ]);
+      expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      expect(await finished()).toEqual([]);
+    } finally {
+      trace.disable();
+      trace.setGlobalTracerProvider(provider);
+    }
   });
 });
 

@@ -71,17 +71,19 @@ export function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, u
 }
 
 async function publishInSpan<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
+  const destination = exchangeLabel(info.exchange);
   const attributes: Attributes = {
     [ATTR.system]: SYSTEM_RABBITMQ,
     [ATTR.operationType]: 'send',
     [ATTR.operationName]: 'publish',
-    [ATTR.destinationName]: exchangeLabel(info.exchange),
-    [ATTR.routingKey]: info.routingKey,
-    [ATTR.messageId]: info.messageId,
-    [ATTR.bodySize]: info.bodySize,
+    [ATTR.destinationName]: destination,
   };
-  const name = `publish ${exchangeLabel(info.exchange)}`;
-  return tracer().startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+  return tracer().startActiveSpan(`publish ${destination}`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    // The rest only for a span that is recorded: a sampler decides on what is known at the start,
+    // and a head-sampled-out span would build and check them for nothing.
+    if (span.isRecording()) {
+      span.setAttributes({ [ATTR.routingKey]: info.routingKey, [ATTR.messageId]: info.messageId, [ATTR.bodySize]: info.bodySize });
+    }
     propagation.inject(context.active(), headers);
     try {
       return await publish();
@@ -124,6 +126,19 @@ async function processInSpan<T>(info: ProcessSpanInfo, parent: Context, process:
     [ATTR.operationType]: 'process',
     [ATTR.operationName]: 'process',
     [ATTR.destinationName]: info.queue,
+  };
+  const span = tracer().startSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
+  // As for the PRODUCER span: the rest only when the span is recorded.
+  if (span.isRecording()) setProcessAttributes(span, info);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => process(span));
+  } finally {
+    span.end();
+  }
+}
+
+function setProcessAttributes(span: Span, info: ProcessSpanInfo): void {
+  const attributes: Attributes = {
     [ATTR.routingKey]: info.routingKey,
     [ATTR.bodySize]: info.bodySize,
     [ATTR.deliveryTag]: info.deliveryTag,
@@ -132,10 +147,5 @@ async function processInSpan<T>(info: ProcessSpanInfo, parent: Context, process:
   // Assigned rather than spread in: this runs for every traced message.
   if (info.messageId) attributes[ATTR.messageId] = info.messageId;
   if (info.correlationId) attributes[ATTR.conversationId] = info.correlationId;
-  const span = tracer().startSpan(`process ${info.queue}`, { kind: SpanKind.CONSUMER, attributes, links }, parent);
-  try {
-    return await context.with(trace.setSpan(parent, span), () => process(span));
-  } finally {
-    span.end();
-  }
+  span.setAttributes(attributes);
 }
