@@ -70,7 +70,8 @@ export function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, u
   return publishInSpan(info, headers, publish);
 }
 
-async function publishInSpan<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
+/** Not async itself: startActiveSpan already hands back the callback's promise. */
+function publishInSpan<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
   const destination = exchangeLabel(info.exchange);
   const attributes: Attributes = {
     [ATTR.system]: SYSTEM_RABBITMQ,

@@ -102,12 +102,13 @@ export function httpServerSpan(): MiddlewareHandler {
   };
 }
 
-async function inServerSpan(c: Context, next: Next, parent: OtelContext): Promise<void> {
+/** Runs the rest of the request in a SERVER span; startActiveSpan hands back the callback's promise. */
+function inServerSpan(c: Context, next: Next, parent: OtelContext): Promise<void> {
   const method = c.req.method;
   const route = matchedRoute(c);
   const name = route ? `${method} ${route}` : method;
   const attributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
-  await tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
     if (span.isRecording()) setRequestAttributes(span, c, route);
     try {
       await next();
