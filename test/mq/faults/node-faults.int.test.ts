@@ -1,6 +1,6 @@
 // Faults that need control of the broker itself, on one private node: connections force-closed
 // from the broker side, and a memory alarm.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MqError, type ConnectionState, type MqClient } from '@mq/mq';
 import { startRabbitNode, type RabbitNode } from '../../../scripts/lib/rabbit-node.ts';
 import { createClient, simpleTopology } from '../helpers/broker.ts';
@@ -54,9 +54,18 @@ describe('faults on a private broker node', () => {
 
     await node.ctl(['set_vm_memory_high_watermark', '0.0000001']);
     try {
-      // The broker blocks a connection (and says so) when it next publishes: that first publish
-      // can only time out, its fate unknown; from the connection.blocked on, publishes fail at once.
-      const probe = await publisher.publish({ exchange: topology.exchange, routingKey: 'x', body: 'probe', messageId: 'probe' }).catch((e: unknown) => e);
+      // The alarm is raised when the broker's memory monitor next runs; probes sent before that are
+      // confirmed like any message. The broker then blocks a connection (and says so) when it next
+      // publishes: that first refused publish can only time out, its fate unknown; from the
+      // connection.blocked on, publishes fail at once.
+      const probe = await vi.waitFor(
+        async () => {
+          const outcome = await publisher.publish({ exchange: topology.exchange, routingKey: 'x', body: 'probe', messageId: 'probe' }).catch((e: unknown) => e);
+          expect(outcome).toBeInstanceOf(MqError);
+          return outcome;
+        },
+        { timeout: 20_000, interval: 100 },
+      );
       expect(['BLOCKED', 'PUBLISH_TIMEOUT']).toContain((probe as MqError).code);
       await expect.poll(() => client.state, { timeout: 15_000 }).toBe('blocked');
       const started = performance.now();
