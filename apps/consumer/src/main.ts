@@ -34,6 +34,7 @@ async function workerSubscriptions(settings: ConsumerSettings, dispatcher: Dispa
         prefetch: sub.config.prefetch,
         concurrency: sub.config.concurrency,
         dedupWindowMs: sub.config.dedupWindowMs,
+        timeoutMs: sub.target.timeoutMs,
         circuit: sub.config.circuitBreaker,
         ...(await createTarget(sub, { dispatcher, topicByExchange: settings.topicByExchange })),
       })),
@@ -103,7 +104,11 @@ async function main(): Promise<void> {
     queueStats: (queue) => client.queueStats(queue),
     connectionState: () => client.state,
   });
-  const worker = createWorker({ client, subscriptions, dedup, logger, onOutcome: (name, event) => metrics.recordOutcome(name, event) });
+  const worker = createWorker({
+    client, subscriptions, dedup, logger,
+    onOutcome: (name, event) => metrics.recordOutcome(name, event),
+    onAckFailure: (name) => metrics.recordAckFailure(name),
+  });
   const shutdown = installShutdown({
     timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logger,

@@ -31,6 +31,13 @@ describe('consumer metrics', () => {
     expect(text).toContain('mq_connection_state{state="ready"} 1');
   });
 
+  it('counts lost acks per subscription', async () => {
+    const metrics = setup(() => Promise.resolve({ messageCount: 0, consumerCount: 1 }));
+    metrics.recordAckFailure('billing');
+    metrics.recordAckFailure('billing');
+    expect(await metrics.registry.metrics()).toContain('mq_ack_failures_total{subscription="billing"} 2');
+  });
+
   it('adds repeated outcomes to one series per label set, whatever the order', async () => {
     const metrics = setup(() => Promise.resolve({ messageCount: 0, consumerCount: 1 }));
     const message = testMessage();

@@ -15,6 +15,8 @@ export interface ConsumerMetrics {
   registry: Registry;
   /** Counts one finished delivery (an `@mq/mq` consumer `outcome` event). */
   recordOutcome(subscription: string, event: OutcomeEvent): void;
+  /** Counts one ack or nack that could not be sent (an `@mq/mq` consumer `ack-failure` event). */
+  recordAckFailure(subscription: string): void;
 }
 
 const CONNECTION_STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
@@ -44,6 +46,13 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
     buckets: [...durationBuckets],
     registers: [registry],
   });
+  // Rare (a lost ack), so prom-client counts it directly.
+  const ackFailures = new Counter({
+    name: N.ackFailures,
+    help: 'Acks or nacks of finished deliveries that could not be sent; the broker redelivers those messages and dedup stops the copies. Expected only when the connection drops.',
+    labelNames: [L.subscription],
+    registers: [registry],
+  });
   registerGauges(registry, sources);
   // One pair of label children per label set: prom-client would otherwise sort and hash a fresh
   // labels object for every observation.
@@ -58,6 +67,9 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
       const child = childrenOf(subscription, event.queue, event.outcome, errorTypeOf(event.error) ?? '');
       child.consumed.inc();
       child.duration.observe(event.durationMs / 1000);
+    },
+    recordAckFailure(subscription) {
+      ackFailures.inc({ [L.subscription]: subscription });
     },
   };
 }

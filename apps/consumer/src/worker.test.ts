@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { UnrecoverableError, type Consumer, type ConsumerOptions, type MessageHandler, type OutcomeEvent } from '@mq/mq';
+import { MemoryDedupStore, UnrecoverableError, type Consumer, type ConsumerOptions, type MessageHandler, type OutcomeEvent } from '@mq/mq';
 import { createLogger } from '@mq/telemetry';
 import { describe, expect, it, vi } from 'vitest';
 import { testMessage } from './delivery/test-message.js';
@@ -48,6 +48,7 @@ function setup(overrides: Partial<WorkerSubscription> = {}) {
     prefetch: 8,
     concurrency: 4,
     dedupWindowMs: 0,
+    timeoutMs: 10_000,
     deliver: vi.fn(() => Promise.resolve()),
     probe: vi.fn(() => Promise.resolve(true)),
     circuit: { failureThreshold: 2, openMs: 10, maxOpenMs: 10 },
@@ -70,13 +71,23 @@ describe('worker', () => {
   });
 
   it('passes a dedup store only when the subscription has a window', () => {
-    const store = { has: () => Promise.resolve(false), remember: () => Promise.resolve() };
+    const store = new MemoryDedupStore();
     const consumers: ConsumerOptions[] = [];
     const client = { createConsumer: (options: ConsumerOptions, handler: MessageHandler) => (consumers.push(options), new FakeConsumer(options, handler)) };
     const base = setup().sub;
     createWorker({ client, dedup: store, logger, subscriptions: [base, { ...base, name: 'b', dedupWindowMs: 5000 }] }).start();
     expect(consumers[0]!.dedup).toBeUndefined();
-    expect(consumers[1]!.dedup).toEqual({ store, windowMs: 5000 });
+    // A copy of an id in flight waits at most the delivery timeout plus the time to move a failure on.
+    expect(consumers[1]!.dedup).toEqual({ store, windowMs: 5000, claimMs: 30_000 });
+  });
+
+  it("reports a consumer's lost acks under its subscription", () => {
+    const consumers: FakeConsumer[] = [];
+    const client = { createConsumer: (options: ConsumerOptions, handler: MessageHandler) => { const c = new FakeConsumer(options, handler); consumers.push(c); return c; } };
+    const lost: string[] = [];
+    createWorker({ client, logger, subscriptions: [setup().sub], onAckFailure: (name) => lost.push(name) }).start();
+    consumers[0]!.emit('ack-failure', { queue: 'billing.orders', error: new Error('failed to ack/nack message; channel is closed') });
+    expect(lost).toEqual(['billing']);
   });
 
   it('pauses on an open circuit, probes, and resumes; parked deliveries do not count', async () => {

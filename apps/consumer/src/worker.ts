@@ -10,6 +10,8 @@ export interface WorkerSubscription {
   concurrency: number;
   /** 0 = no dedup. */
   dedupWindowMs: number;
+  /** Longest a delivery can take (the target's timeout): a copy of an id in flight waits this long at most. */
+  timeoutMs: number;
   deliver: Deliver;
   /** Asked while the circuit is open. */
   probe: Probe;
@@ -22,6 +24,7 @@ export interface WorkerDeps {
   dedup?: DedupStore;
   logger: Logger;
   onOutcome?: (subscription: string, event: OutcomeEvent) => void;
+  onAckFailure?: (subscription: string) => void;
 }
 
 export interface SubscriptionStatus {
@@ -96,7 +99,7 @@ function startSubscription(sub: WorkerSubscription, deps: WorkerDeps, closing: (
       if (state === 'closed') then('resume', () => (closing() ? Promise.resolve() : consumer.resume()));
     },
   });
-  const dedup = deps.dedup && sub.dedupWindowMs > 0 ? { dedup: { store: deps.dedup, windowMs: sub.dedupWindowMs } } : {};
+  const dedup = deps.dedup && sub.dedupWindowMs > 0 ? { dedup: { store: deps.dedup, windowMs: sub.dedupWindowMs, claimMs: claimMsOf(sub) } } : {};
   const consumer = deps.client.createConsumer(
     { queue: sub.queue, prefetch: sub.prefetch, concurrency: sub.concurrency, ...dedup },
     async (message) => {
@@ -114,7 +117,15 @@ function startSubscription(sub: WorkerSubscription, deps: WorkerDeps, closing: (
     logOutcome(log, event);
     deps.onOutcome?.(sub.name, event);
   });
+  consumer.on('ack-failure', () => deps.onAckFailure?.(sub.name));
   return { sub, consumer, breaker };
+}
+
+/** A failed delivery still moves its message to a delay queue (up to the republish confirm wait) before it lets go of the id. */
+const CLAIM_MARGIN_MS = 20_000;
+
+function claimMsOf(sub: WorkerSubscription): number {
+  return sub.timeoutMs + CLAIM_MARGIN_MS;
 }
 
 function logOutcome(logger: Logger, event: OutcomeEvent): void {

@@ -6,16 +6,18 @@ import { parkEnvelope, retryEnvelope } from './failures.js';
 import { applicationHeaders, attemptOf, bodyOf, MQ_HEADERS, stringHeader } from './headers.js';
 import { recordFailure, traceProcess } from './propagation.js';
 import { decideRetry } from './retry.js';
-import type { ConsumerOptions, DeliveryOutcome, IncomingMessage, MessageHandler, MqLogger, OutcomeEvent, QueueSpec } from './types.js';
+import type { DedupClaim, DeliveryOutcome, DedupStore, IncomingMessage, MessageHandler, MqLogger, OutcomeEvent, QueueSpec } from './types.js';
 
 /** After failing to move a failed message on, wait this long before handing it back to its queue. */
 const REQUEUE_BACKOFF_MS = 1000;
+/** How often a copy of an id that is being processed elsewhere checks whether that run ended. */
+const CLAIM_POLL_MS = 100;
 
 export interface DeliveryDeps {
   spec: QueueSpec;
   handler: MessageHandler;
   republisher: ConfirmPublisher;
-  dedup: ConsumerOptions['dedup'];
+  dedup: { store: DedupStore; windowMs: number; claimMs: number } | undefined;
   logger: MqLogger;
   emitOutcome: (event: OutcomeEvent) => void;
   /** True once `close()` gave up waiting: the message is redelivered, so do nothing more with it. */
@@ -60,18 +62,23 @@ export function deliver(deps: DeliveryDeps, raw: AsyncMessage): Promise<Consumer
       deps.emitOutcome({ queue: message.queue, outcome, message, durationMs: performance.now() - started, ...(error ? { error } : {}) });
     };
     const dedupKey = message.messageId && deps.dedup ? `${message.queue}:${message.messageId}` : undefined;
-    if (dedupKey && (await seen(deps, dedupKey))) {
+    const claim = dedupKey ? await claimId(deps, dedupKey) : undefined;
+    if (claim?.status === 'done') {
       finish('duplicate');
       return ConsumerStatus.ACK;
     }
+    if (claim?.status === 'in-flight') return ConsumerStatus.REQUEUE; // abandoned while waiting
     try {
       await deps.handler(message);
     } catch (thrown) {
       const error = asError(thrown);
       recordFailure(span, error);
-      if (deps.abandoned()) return ConsumerStatus.REQUEUE;
-      return moveFailed(deps, raw, message, error, finish);
+      const status = deps.abandoned() ? ConsumerStatus.REQUEUE : await moveFailed(deps, raw, message, error, finish);
+      // Only once the retry copy is confirmed: that copy, or this message redelivered, claims it next.
+      if (claim?.status === 'claimed') await release(deps, dedupKey!, claim.token);
+      return status;
     }
+    // Done is written before the ack: a copy redelivered because the ack was lost is a duplicate.
     if (dedupKey) await remember(deps, dedupKey);
     finish('done');
     return ConsumerStatus.ACK;
@@ -105,13 +112,24 @@ async function moveFailed(
   }
 }
 
-/** A dedup store that is down must not stop delivery: at-least-once beats nothing. */
-async function seen(deps: DeliveryDeps, key: string): Promise<boolean> {
+/**
+ * Claims the id for this delivery. A copy of an id that is running elsewhere waits for that run
+ * to end (done: a duplicate; failed: this copy goes on) or for its claim to expire (the holder
+ * died). It waits in place rather than being requeued, so it never churns through redeliveries.
+ * A store that is down must not stop delivery: at-least-once beats nothing.
+ */
+async function claimId(deps: DeliveryDeps, key: string): Promise<DedupClaim | undefined> {
+  const { store, claimMs } = deps.dedup!;
+  const pollMs = Math.min(CLAIM_POLL_MS, claimMs);
   try {
-    return await deps.dedup!.store.has(key);
+    for (;;) {
+      const claim = await store.claim(key, claimMs);
+      if (claim.status !== 'in-flight' || deps.abandoned()) return claim;
+      await delay(pollMs);
+    }
   } catch (error) {
-    deps.logger.warn({ key, error: (error as Error).message }, 'dedup lookup failed; processing anyway');
-    return false;
+    deps.logger.warn({ key, error: (error as Error).message }, 'dedup claim failed; processing anyway');
+    return undefined;
   }
 }
 
@@ -120,5 +138,14 @@ async function remember(deps: DeliveryDeps, key: string): Promise<void> {
     await deps.dedup!.store.remember(key, deps.dedup!.windowMs);
   } catch (error) {
     deps.logger.warn({ key, error: (error as Error).message }, 'dedup remember failed');
+  }
+}
+
+async function release(deps: DeliveryDeps, key: string, token: string): Promise<void> {
+  try {
+    await deps.dedup!.store.release(key, token);
+  } catch (error) {
+    // The claim expires by itself; until then a copy of this id waits for it.
+    deps.logger.warn({ key, error: (error as Error).message }, 'dedup release failed');
   }
 }

@@ -16,7 +16,7 @@ export const publisherDefaults: Required<Omit<PublisherOptions, 'appId'>> = {
   maxInFlight: 1024,
 };
 
-export const consumerDefaults = { prefetch: 32, concurrency: 16, closeTimeoutMs: 25_000 } as const;
+export const consumerDefaults = { prefetch: 32, concurrency: 16, closeTimeoutMs: 25_000, dedupClaimMs: 60_000 } as const;
 
 export const retryDefaults: RetryPolicy = {
   maxAttempts: 5,

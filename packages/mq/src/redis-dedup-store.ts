@@ -1,5 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { DedupStore } from './types.js';
+import type { DedupClaim, DedupStore } from './types.js';
+
+/** A claim's value is `claim:<token>`; a done id's value is `1`. */
+const CLAIM_PREFIX = 'claim:';
+/** Deletes a claim only while it is still ours: after it expired, another delivery may hold the id. */
+const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 export interface RedisDedupStoreOptions {
   /** An ioredis client to use (not closed by `close()`); or give `url`. */
@@ -13,13 +19,16 @@ export interface RedisDedupStoreOptions {
 }
 
 /**
- * Dedup shared by every consumer replica: one Redis key per processed id, written with
- * `SET NX PX` so it expires with the window. `ioredis` is an optional dependency, loaded only
+ * Dedup shared by every consumer replica: one Redis key per id, claimed with `SET NX PX` while a
+ * delivery runs and overwritten as done when it succeeds, expiring with the claim or the window. `ioredis` is an optional dependency, loaded only
  * when this store connects by itself.
  */
 export class RedisDedupStore implements DedupStore {
   readonly #prefix: string;
   readonly #owned: boolean;
+  /** Tokens are this process's id plus a counter: unique across replicas without a UUID per claim. */
+  readonly #tokenPrefix = `${CLAIM_PREFIX}${randomUUID()}:`;
+  #nextToken = 0;
   #client: Promise<Redis>;
 
   constructor(options: RedisDedupStoreOptions = {}) {
@@ -38,17 +47,32 @@ export class RedisDedupStore implements DedupStore {
     return client;
   }
 
-  async has(key: string): Promise<boolean> {
+  async claim(key: string, claimMs: number): Promise<DedupClaim> {
     const client = await this.#client;
-    return (await client.exists(this.#prefix + key)) === 1;
+    const token = `${this.#tokenPrefix}${++this.#nextToken}`;
+    for (;;) {
+      if ((await client.set(this.#prefix + key, token, 'PX', positiveMs(claimMs), 'NX')) === 'OK') return { status: 'claimed', token };
+      const value = await client.get(this.#prefix + key);
+      // null: the other claim expired or was released between the two commands; claim again.
+      if (value !== null) return value.startsWith(CLAIM_PREFIX) ? { status: 'in-flight' } : { status: 'done' };
+    }
   }
 
   async remember(key: string, windowMs: number): Promise<void> {
     const client = await this.#client;
-    await client.set(this.#prefix + key, '1', 'PX', Math.max(1, Math.round(windowMs)), 'NX');
+    await client.set(this.#prefix + key, '1', 'PX', positiveMs(windowMs));
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    const client = await this.#client;
+    await client.eval(RELEASE_SCRIPT, 1, this.#prefix + key, token);
   }
 
   async close(): Promise<void> {
     if (this.#owned) await (await this.#client).quit();
   }
+}
+
+function positiveMs(ms: number): number {
+  return Math.max(1, Math.round(ms));
 }

@@ -157,10 +157,23 @@ export interface OutcomeEvent {
   error?: Error;
 }
 
-/** Remembers processed message ids for a window. */
+/**
+ * What {@link DedupStore.claim} found: the id is now this delivery's (`token` releases it), another
+ * delivery of the same id is running, or the id was processed within its window.
+ */
+export type DedupClaim = { status: 'claimed'; token: string } | { status: 'in-flight' } | { status: 'done' };
+
+/**
+ * Remembers message ids: claimed while a delivery of the id runs (so a second copy in flight at
+ * the same moment waits instead of running too), and done for a window once processed.
+ */
 export interface DedupStore {
-  has(key: string): Promise<boolean>;
+  /** Claims `key` for `claimMs` unless it is claimed or done; a claim left behind by a crash expires. */
+  claim(key: string, claimMs: number): Promise<DedupClaim>;
+  /** Marks `key` done for `windowMs` (replacing the claim). */
   remember(key: string, windowMs: number): Promise<void>;
+  /** Drops the claim `token` holds, if it still does (the delivery failed; its retry may claim again). */
+  release(key: string, token: string): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -172,13 +185,19 @@ export interface ConsumerOptions {
   prefetch?: number;
   /** Handlers running at once. @default 16 */
   concurrency?: number;
-  /** Dedup by message id; omit to disable. */
-  dedup?: { store: DedupStore; windowMs: number };
+  /**
+   * Dedup by message id; omit to disable. `claimMs` bounds how long a running delivery holds its id
+   * against copies: make it longer than a delivery can take. @default claimMs 60000
+   */
+  dedup?: { store: DedupStore; windowMs: number; claimMs?: number };
 }
 
 /** A running consumer of one queue; create with `MqClient.createConsumer()`. */
 export interface Consumer {
-  /** Stop taking deliveries (e.g. the app is down); in-flight handlers finish. */
+  /**
+   * Stop taking deliveries (e.g. the app is down): nothing new starts, running deliveries settle
+   * on their channel, prefetched ones go back to the queue untouched; then the subscription is cancelled.
+   */
   pause(): Promise<void>;
   resume(): Promise<void>;
   readonly paused: boolean;
@@ -189,7 +208,19 @@ export interface Consumer {
    * unfinished messages to be redelivered (never parked).
    */
   close(timeoutMs?: number): Promise<void>;
-  on(event: 'outcome', listener: (event: OutcomeEvent) => void): this;
+  on<E extends keyof ConsumerEvents>(event: E, listener: (...args: ConsumerEvents[E]) => void): this;
+}
+
+/** An ack or nack that could not be sent: the broker redelivers that message (dedup stops the copy). */
+export interface AckFailureEvent {
+  queue: string;
+  error: Error;
+}
+
+/** Events of a {@link Consumer}. */
+export interface ConsumerEvents {
+  outcome: [OutcomeEvent];
+  'ack-failure': [AckFailureEvent];
 }
 
 /** A parked message, read without removing it. */

@@ -33,6 +33,8 @@ export const metricNames = {
   deadLetterDepth: 'mq_dead_letter_messages',
   /** Gauge: 1 while a subscription's delivery circuit is open (consuming paused), else 0. */
   circuitOpen: 'mq_circuit_open',
+  /** Counter: acks/nacks of finished deliveries that could not be sent (the broker redelivers those messages). */
+  ackFailures: 'mq_ack_failures_total',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];
