@@ -72,20 +72,30 @@ describe('pausing while deliveries finish', () => {
   });
 });
 
+/**
+ * Publishes a copy of `messageId`, waits until the handler has it, publishes a second copy and
+ * waits until that one is taken off the queue too (it then waits in the consumer for the first).
+ */
+async function twoCopiesInFlight(messageId: string, handler: (message: IncomingMessage) => Promise<void>, claimMs?: number) {
+  const { exchange, queue } = await declared();
+  const calls = vi.fn(handler);
+  const dedup = { store: new MemoryDedupStore(), windowMs: 60_000, ...(claimMs ? { claimMs } : {}) };
+  const consumer = client.createConsumer({ queue, concurrency: 4, dedup }, calls);
+  const outcomes: string[] = [];
+  consumer.on('outcome', (event) => outcomes.push(event.outcome));
+  const publishCopy = () => publisher.publish({ exchange, routingKey: 'k', body: 'same', messageId });
+  await publishCopy();
+  await vi.waitFor(() => expect(calls).toHaveBeenCalledTimes(1), { timeout: 10_000 });
+  await publishCopy();
+  await vi.waitFor(() => expect(consumer.inFlight).toBe(2), { timeout: 10_000 });
+  return { consumer, outcomes, calls };
+}
+
 describe('dedup of copies in flight', () => {
   it('holds a second copy of an id while the first runs, then acks it as a duplicate', async () => {
-    const { exchange, queue } = await declared();
     const gate = latch();
-    const handler = vi.fn(async () => gate.opened);
-    const consumer = client.createConsumer({ queue, concurrency: 4, dedup: { store: new MemoryDedupStore(), windowMs: 60_000, claimMs: 30_000 } }, handler);
-    const outcomes: string[] = [];
-    consumer.on('outcome', (event) => outcomes.push(event.outcome));
-    const publishCopy = () => publisher.publish({ exchange, routingKey: 'k', body: 'same', messageId: 'copy-1' });
-    await publishCopy();
-    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(1), { timeout: 10_000 });
-    await publishCopy();
     // The copy is taken off the queue and waits in the consumer, not in the handler.
-    await vi.waitFor(() => expect(consumer.inFlight).toBe(2), { timeout: 10_000 });
+    const { consumer, outcomes, calls: handler } = await twoCopiesInFlight('copy-1', () => gate.opened, 30_000);
     expect(handler).toHaveBeenCalledTimes(1);
     gate.open();
     await vi.waitFor(() => expect(outcomes.sort()).toEqual(['done', 'duplicate']), { timeout: 10_000 });
@@ -94,24 +104,15 @@ describe('dedup of copies in flight', () => {
   });
 
   it('lets the waiting copy run when the first one fails, and its retry copy is then a duplicate', async () => {
-    const { exchange, queue } = await declared();
     const gate = latch();
     const attempts: number[] = [];
-    const handler = vi.fn(async (message: IncomingMessage) => {
+    const { consumer, outcomes } = await twoCopiesInFlight('copy-2', async (message) => {
       attempts.push(message.attempt);
       if (attempts.length === 1) {
         await gate.opened;
         throw new Error('first copy fails');
       }
     });
-    const consumer = client.createConsumer({ queue, concurrency: 4, dedup: { store: new MemoryDedupStore(), windowMs: 60_000 } }, handler);
-    const outcomes: string[] = [];
-    consumer.on('outcome', (event) => outcomes.push(event.outcome));
-    const publishCopy = () => publisher.publish({ exchange, routingKey: 'k', body: 'same', messageId: 'copy-2' });
-    await publishCopy();
-    await vi.waitFor(() => expect(handler).toHaveBeenCalledTimes(1), { timeout: 10_000 });
-    await publishCopy();
-    await vi.waitFor(() => expect(consumer.inFlight).toBe(2), { timeout: 10_000 });
     gate.open();
     await vi.waitFor(() => expect(outcomes.sort()).toEqual(['done', 'duplicate', 'retried']), { timeout: 10_000 });
     expect(attempts).toEqual([1, 1]); // the retry copy (attempt 2) never reached the handler

@@ -33,7 +33,8 @@ class FakeConsumer extends EventEmitter implements Consumer {
   }
 }
 
-function setup(overrides: Partial<WorkerSubscription> = {}) {
+/** A client whose consumers are fakes, kept in `consumers` in the order they were made. */
+function fakeClient() {
   const consumers: FakeConsumer[] = [];
   const client = {
     createConsumer: (options: ConsumerOptions, handler: MessageHandler) => {
@@ -42,6 +43,11 @@ function setup(overrides: Partial<WorkerSubscription> = {}) {
       return consumer;
     },
   };
+  return { client, consumers };
+}
+
+function setup(overrides: Partial<WorkerSubscription> = {}) {
+  const { client, consumers } = fakeClient();
   const sub: WorkerSubscription = {
     name: 'billing',
     queue: 'billing.orders',
@@ -72,18 +78,16 @@ describe('worker', () => {
 
   it('passes a dedup store only when the subscription has a window', () => {
     const store = new MemoryDedupStore();
-    const consumers: ConsumerOptions[] = [];
-    const client = { createConsumer: (options: ConsumerOptions, handler: MessageHandler) => (consumers.push(options), new FakeConsumer(options, handler)) };
+    const { client, consumers } = fakeClient();
     const base = setup().sub;
     createWorker({ client, dedup: store, logger, subscriptions: [base, { ...base, name: 'b', dedupWindowMs: 5000 }] }).start();
-    expect(consumers[0]!.dedup).toBeUndefined();
+    expect(consumers[0]!.options.dedup).toBeUndefined();
     // A copy of an id in flight waits at most the delivery timeout plus the time to move a failure on.
-    expect(consumers[1]!.dedup).toEqual({ store, windowMs: 5000, claimMs: 30_000 });
+    expect(consumers[1]!.options.dedup).toEqual({ store, windowMs: 5000, claimMs: 30_000 });
   });
 
   it("reports a consumer's lost acks under its subscription", () => {
-    const consumers: FakeConsumer[] = [];
-    const client = { createConsumer: (options: ConsumerOptions, handler: MessageHandler) => { const c = new FakeConsumer(options, handler); consumers.push(c); return c; } };
+    const { client, consumers } = fakeClient();
     const lost: string[] = [];
     createWorker({ client, logger, subscriptions: [setup().sub], onAckFailure: (name) => lost.push(name) }).start();
     consumers[0]!.emit('ack-failure', { queue: 'billing.orders', error: new Error('failed to ack/nack message; channel is closed') });

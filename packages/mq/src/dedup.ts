@@ -5,6 +5,9 @@ export interface MemoryDedupStoreOptions {
   maxEntries?: number;
 }
 
+const DONE: DedupClaim = { status: 'done' };
+const IN_FLIGHT: DedupClaim = { status: 'in-flight' };
+
 interface Entry {
   expiry: number;
   /** The claim's token while a delivery runs; undefined once done. */
@@ -64,6 +67,3 @@ export class MemoryDedupStore implements DedupStore {
     }
   }
 }
-
-const DONE: DedupClaim = { status: 'done' };
-const IN_FLIGHT: DedupClaim = { status: 'in-flight' };

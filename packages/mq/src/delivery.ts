@@ -120,12 +120,11 @@ async function moveFailed(
  */
 async function claimId(deps: DeliveryDeps, key: string): Promise<DedupClaim | undefined> {
   const { store, claimMs } = deps.dedup!;
-  const pollMs = Math.min(CLAIM_POLL_MS, claimMs);
   try {
     for (;;) {
       const claim = await store.claim(key, claimMs);
       if (claim.status !== 'in-flight' || deps.abandoned()) return claim;
-      await delay(pollMs);
+      await delay(Math.min(CLAIM_POLL_MS, claimMs));
     }
   } catch (error) {
     deps.logger.warn({ key, error: (error as Error).message }, 'dedup claim failed; processing anyway');
