@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,5 +54,25 @@ describe('consumer settings', () => {
     const settings = await settingsFor(yaml, { OPS_TOKEN: 'abc' });
     expect(settings.admin).toEqual({ kind: 'tokens', secrets: new Map([['abc', { name: 'ops', admin: true }]]) });
     expect(settings.warnings.join('\n')).toMatch(/OTHER_TOKEN is unset/);
+  });
+
+  it('reads deliver.signing secrets from the environment, in the order named', async () => {
+    const [a, b] = [randomBytes(32), randomBytes(24)];
+    const yaml = base.replace('{url: "http://127.0.0.1:3000/orders"}', '{url: "http://127.0.0.1:3000/orders", signing: {env: [NEW_S, OLD_S]}}');
+    const settings = await settingsFor(yaml, { NEW_S: `whsec_${a.toString('base64')}`, OLD_S: `whsec_${b.toString('base64')}` });
+    const target = settings.subscriptions[0]!.target;
+    expect(target.kind === 'url' && target.signingKeys).toEqual([a, b]);
+  });
+
+  it('stops the boot on an unset, malformed or short signing secret, naming the variable but not the secret', async () => {
+    const yaml = base.replace('{url: "http://127.0.0.1:3000/orders"}', '{url: "http://127.0.0.1:3000/orders", signing: {env: BILLING_S}}');
+    const where = /subscriptions\.billing\.deliver\.signing\.env: environment variable BILLING_S /;
+    await expect(settingsFor(yaml)).rejects.toThrow(new RegExp(`${where.source}is unset`));
+    await expect(settingsFor(yaml, { BILLING_S: 'hunter2-hunter2' })).rejects.toThrow(new RegExp(`${where.source}does not start with "whsec_"`));
+    const short = `whsec_${randomBytes(16).toString('base64')}`;
+    const error = await settingsFor(yaml, { BILLING_S: short }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(new RegExp(`${where.source}holds a 16-byte key`));
+    expect((error as Error).message).not.toContain(short.slice(6));
   });
 });

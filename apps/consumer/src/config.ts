@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, type LoadedConfig, type SubscriptionConfig } from '@mq/config';
+import { parseSigningSecret } from './delivery/signing.js';
 
 export type DeliveryTarget =
-  | { kind: 'url'; url: string; timeoutMs: number }
+  /** `signingKeys`: the `deliver.signing` keys, in the order their env vars are named. */
+  | { kind: 'url'; url: string; timeoutMs: number; signingKeys?: Buffer[] }
   | { kind: 'module'; path: string; timeoutMs: number };
 
 export interface SubscriptionSettings {
@@ -28,7 +30,7 @@ export function buildSettings(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Con
   const subscriptions = Object.entries(loaded.config.subscriptions).map(([name, config]) => ({
     name,
     config,
-    target: resolveTarget(loaded, name, config),
+    target: resolveTarget(loaded, name, config, env),
   }));
   const owner = new Map<string, string>();
   for (const { name, config } of subscriptions) {
@@ -47,14 +49,34 @@ export function buildSettings(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Con
   return { subscriptions, topicByExchange, admin: adminAccess(loaded, env, warnings), warnings };
 }
 
-function resolveTarget(loaded: LoadedConfig, name: string, config: SubscriptionConfig): DeliveryTarget {
+function resolveTarget(loaded: LoadedConfig, name: string, config: SubscriptionConfig, env: NodeJS.ProcessEnv): DeliveryTarget {
   const deliver = config.deliver;
-  if ('url' in deliver) return { kind: 'url', url: deliver.url, timeoutMs: deliver.timeoutMs };
+  if ('url' in deliver) {
+    const target: DeliveryTarget = { kind: 'url', url: deliver.url, timeoutMs: deliver.timeoutMs };
+    if (deliver.signing) target.signingKeys = signingKeys(`${loaded.configPath}: subscriptions.${name}.deliver.signing.env`, deliver.signing.env, env);
+    return target;
+  }
   const path = loaded.resolvePath(deliver.module);
   if (!existsSync(path)) {
     throw new ConfigError(`${loaded.configPath}: subscriptions.${name}.deliver.module: no such file ${path}`);
   }
   return { kind: 'module', path, timeoutMs: deliver.timeoutMs };
+}
+
+/**
+ * The keys behind the named env vars, read once at boot. A missing or malformed secret stops the
+ * boot rather than delivering unsigned: the app would reject every delivery (or, worse, accept).
+ */
+function signingKeys(where: string, names: string[], env: NodeJS.ProcessEnv): Buffer[] {
+  return names.map((envName) => {
+    const secret = env[envName];
+    if (!secret) throw new ConfigError(`${where}: environment variable ${envName} is unset`);
+    try {
+      return parseSigningSecret(secret);
+    } catch (error) {
+      throw new ConfigError(`${where}: environment variable ${envName} ${(error as Error).message}`);
+    }
+  });
 }
 
 /**

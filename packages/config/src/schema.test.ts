@@ -37,6 +37,25 @@ describe('parseConfig', () => {
   });
 });
 
+describe('deliver.signing', () => {
+  const withSigning = (signing: string) => valid.replace('deliver: {url: "http://127.0.0.1:3000/orders"}', `deliver: {url: "http://127.0.0.1:3000/orders", signing: ${signing}}`);
+
+  it('takes one env name or a list, and always gives a list', () => {
+    expect(parseConfig(withSigning('{env: BILLING_SIGNING_SECRET}'), 'mq.yaml').subscriptions.billing?.deliver).toMatchObject({
+      signing: { env: ['BILLING_SIGNING_SECRET'] },
+    });
+    expect(parseConfig(withSigning('{env: [NEW_SECRET, OLD_SECRET]}'), 'mq.yaml').subscriptions.billing?.deliver).toMatchObject({
+      signing: { env: ['NEW_SECRET', 'OLD_SECRET'] },
+    });
+  });
+
+  it('rejects what is not an env var name, an empty list and unknown keys', () => {
+    expect(() => parseConfig(withSigning('{env: "whsec_abc="}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver/);
+    expect(() => parseConfig(withSigning('{env: []}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver/);
+    expect(() => parseConfig(withSigning('{env: A, secret: x}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver/);
+  });
+});
+
 describe('parseEnv', () => {
   it('splits AMQP_URL into cluster nodes and rejects a bad one', () => {
     expect(parseEnv({ AMQP_URL: 'amqp://a:5672, amqps://b:5671' }, 8080).AMQP_URL).toEqual([

@@ -23,9 +23,20 @@ export const retrySchema = z.strictObject({
   multiplier: z.number().min(1).default(2),
 });
 
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name');
+
+/**
+ * Standard Webhooks signing of HTTP deliveries: the env var(s) holding the `whsec_` secret(s).
+ * Several names sign each delivery with each secret (rotation); always a list after parsing.
+ */
+export const signingSchema = z.strictObject({
+  env: z.union([envName.transform((one) => [one]), z.array(envName).min(1).max(8)]),
+});
+
 const deliverUrl = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   timeoutMs: z.number().int().positive().default(10_000),
+  signing: signingSchema.optional(),
 });
 const deliverModule = z.strictObject({
   module: z.string().min(1),
@@ -56,7 +67,7 @@ export const subscriptionSchema = z.strictObject({
 
 export const tokenSchema = z.strictObject({
   name: z.string().min(1),
-  env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name'),
+  env: envName,
   publish: z.array(name).default([]),
   /** May use the consumer's dead-letter admin API. */
   admin: z.boolean().default(false),
@@ -107,3 +118,4 @@ export type TopicConfig = z.output<typeof topicSchema>;
 export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
 export type RetryConfig = z.output<typeof retrySchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
+export type SigningConfig = z.output<typeof signingSchema>;

@@ -41,8 +41,11 @@ const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 /** HTTP token characters (RFC 9110 5.6.2): what a header name may be made of. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Headers the HTTP client or this request owns; a message header of that name is not forwarded. */
-const RESERVED = /^(host|connection|keep-alive|upgrade|te|trailer|transfer-encoding|expect|proxy-.*|content-.*|ce-.*|x-delivery-attempt|traceparent|tracestate|baggage)$/i;
+/**
+ * Headers the HTTP client or this request owns; a message header of that name is not forwarded
+ * (`webhook-*` included, so a publisher cannot pass a signature of its own to an app).
+ */
+const RESERVED = /^(host|connection|keep-alive|upgrade|te|trailer|transfer-encoding|expect|proxy-.*|content-.*|ce-.*|x-delivery-attempt|traceparent|tracestate|baggage|webhook-.*)$/i;
 
 /**
  * The message's own application headers (e.g. the gateway batch API's per-message `headers`),

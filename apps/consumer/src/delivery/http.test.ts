@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RetryLaterError, UnrecoverableError } from '@mq/mq';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryAgent, createHttpDelivery, createHttpProbe } from './http.js';
+import { createSigner } from './signing.js';
 import { testMessage } from './test-message.js';
 import { DeliveryError } from './types.js';
 
@@ -151,5 +154,35 @@ describe('HTTP delivery', () => {
     respond = () => {}; // never answers: the probe's own timeout ends it (the pool has none)
     expect(await createHttpProbe(`${base}/orders`, 100, dispatcher)()).toBe(false);
     server.closeAllConnections();
+  });
+
+  it('signs each attempt with its own timestamp over the exact body sent (deliver.signing)', async () => {
+    const key = randomBytes(32);
+    const secret = `whsec_${key.toString('base64')}`;
+    const deliver = createHttpDelivery({
+      url: `${base}/signed`, timeoutMs: 2000, dispatcher, source: () => '/topics/orders', maxRetryAfterMs: 10_000, sign: createSigner([key]),
+    });
+    const realNow = Date.now;
+    try {
+      Date.now = () => 1_800_000_000_000;
+      await deliver(testMessage({ attempt: 1 }));
+      Date.now = () => 1_800_000_042_000;
+      await deliver(testMessage({ attempt: 2 }));
+    } finally {
+      Date.now = realNow;
+    }
+    const [first, second] = received.map((r) => r.headers as Record<string, string>);
+    expect(first).toMatchObject({ 'webhook-id': 'm-1', 'ce-id': 'm-1', 'webhook-timestamp': '1800000000' });
+    expect(second).toMatchObject({ 'webhook-id': 'm-1', 'webhook-timestamp': '1800000042' });
+    expect(first!['webhook-signature']).not.toBe(second!['webhook-signature']);
+    const at = (s: string) => new Date(Number(s) * 1000);
+    expect(first!['webhook-signature']).toBe(new Webhook(secret).sign('m-1', at(first!['webhook-timestamp']!), received[0]!.body));
+    expect(second!['webhook-signature']).toBe(new Webhook(secret).sign('m-1', at(second!['webhook-timestamp']!), received[1]!.body));
+  });
+
+  it('sends no webhook-* headers unsigned, not even ones the message carried', async () => {
+    await deliveryTo('/plain')(testMessage({ headers: { 'webhook-signature': 'v1,forged', 'x-kept': 'yes' } }));
+    expect(received[0]!.headers).toMatchObject({ 'x-kept': 'yes' });
+    expect(Object.keys(received[0]!.headers).filter((name) => name.startsWith('webhook-'))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { classifyStatus, classifyTransportError } from './classify.js';
 import { cloudEventHeaders } from './cloudevents.js';
 import { exchange, type HttpAnswer } from './http-exchange.js';
+import type { Signer } from './signing.js';
 import { DeliveryError, type Deliver, type Probe } from './types.js';
 
 export interface HttpDeliveryOptions {
@@ -16,6 +17,8 @@ export interface HttpDeliveryOptions {
   source: (message: IncomingMessage) => string;
   /** Longest `Retry-After` honoured; longer ones are cut to this. */
   maxRetryAfterMs: number;
+  /** Adds the Standard Webhooks headers (`deliver.signing`); absent = unsigned deliveries. */
+  sign?: Signer;
 }
 
 /**
@@ -39,6 +42,8 @@ export function createHttpDelivery(options: HttpDeliveryOptions): Deliver {
   return async (message) => {
     const span = startHttpClientSpan({ method: 'POST', url, attempt: message.attempt });
     const headers = cloudEventHeaders(message, options.source(message), span.headers);
+    // Last, just before sending: the timestamp is this attempt's and the body is the one sent.
+    options.sign?.(headers, message.body);
     let answer: HttpAnswer;
     try {
       answer = await exchange(options.dispatcher, { origin, path, headers, body: message.body, timeoutMs: options.timeoutMs, snippetBytes: SNIPPET_BYTES });

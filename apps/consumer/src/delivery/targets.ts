@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { SubscriptionSettings } from '../config.js';
 import { createHttpDelivery, createHttpProbe } from './http.js';
 import { loadModuleDelivery } from './module.js';
+import { createSigner } from './signing.js';
 import type { Deliver, Probe } from './types.js';
 
 export interface Target {
@@ -38,6 +39,7 @@ export async function createTarget(sub: SubscriptionSettings, deps: TargetDeps):
       dispatcher: deps.dispatcher,
       source: (message) => sourceOf(message, deps.topicByExchange),
       maxRetryAfterMs: sub.config.retry.maxDelayMs,
+      ...(target.signingKeys ? { sign: createSigner(target.signingKeys) } : {}),
     }),
     probe: createHttpProbe(target.url, Math.min(target.timeoutMs, 5000), deps.dispatcher),
   };
