@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createSampleApp } from './app.js';
 
@@ -63,5 +65,24 @@ describe('sample app', () => {
     for (const n of [1, 2, 3]) await app.request(`/n${n}`, post('/', String(n)));
     expect(received.list().map((d) => d.body)).toEqual(['2', '3']);
     expect(received.total).toBe(3);
+  });
+
+  it('with signing secrets, verifies deliveries with @mq/receiver and records refusals', async () => {
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const { app, received } = createSampleApp({ signingSecrets: [secret] });
+    const body = '{"a":1}';
+    const now = new Date();
+    const headers = {
+      'ce-specversion': '1.0', 'ce-id': 'm1', 'ce-type': 'order.created', 'ce-source': '/topics/orders', 'x-delivery-attempt': '2',
+      'webhook-id': 'm1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('m1', now, body),
+    };
+    expect((await app.request('/orders', post('/orders', body, headers))).status).toBe(200);
+    const forged = await app.request('/orders', post('/orders', body, { ...headers, 'webhook-signature': 'v1,AAAA' }));
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ code: 'SIGNATURE_INVALID' });
+    const [verified, refused] = received.list();
+    expect(verified).toMatchObject({ body, status: 200, event: { id: 'm1', type: 'order.created', source: '/topics/orders', attempt: 2 } });
+    expect(refused).toMatchObject({ status: 401, refused: 'SIGNATURE_INVALID' });
+    expect(refused).not.toHaveProperty('event');
   });
 });

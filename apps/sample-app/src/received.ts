@@ -10,6 +10,10 @@ export interface ReceivedDelivery {
   status: number;
   /** ISO time it arrived. */
   time: string;
+  /** With signing: the verified CloudEvent's attributes (from `@mq/receiver`). */
+  event?: { id: string; type: string; source: string; time: string | undefined; attempt: number; traceparent: string | undefined };
+  /** With signing: why the delivery was refused (`SIGNATURE_INVALID`, ...); it got `status`. */
+  refused?: string;
 }
 
 export interface ReceivedLog {

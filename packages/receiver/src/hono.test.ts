@@ -8,17 +8,18 @@ const secret = newSecret();
 function app() {
   const seen: unknown[] = [];
   const errors: unknown[] = [];
+  const refused: string[] = [];
   const hono = new Hono<{ Variables: DeliveryVariables }>();
   hono.onError((error, c) => {
     errors.push(error);
     return c.text('handler error', 500);
   });
-  hono.post('/orders', verifyDeliveryMiddleware({ secrets: [secret], toleranceS: 60 }), async (c) => {
+  hono.post('/orders', verifyDeliveryMiddleware({ secrets: [secret], toleranceS: 60, onRefused: (error, c) => refused.push(`${c.req.path} ${error.code}`) }), async (c) => {
     // The body is still readable after the middleware read it.
     seen.push({ event: c.get('delivery'), raw: await c.req.text() });
     return c.body(null, 204);
   });
-  return { hono, seen, errors };
+  return { hono, seen, errors, refused };
 }
 
 describe('verifyDeliveryMiddleware', () => {
@@ -30,7 +31,7 @@ describe('verifyDeliveryMiddleware', () => {
   });
 
   it('answers 401 / 400 problem+json with the code and never calls the handler nor throws', async () => {
-    const { hono, seen, errors } = app();
+    const { hono, seen, errors, refused } = app();
     const now = Math.floor(Date.now() / 1000);
     const cases: Array<[Request, number, string]> = [
       [signedRequest({ secret, headers: { 'webhook-signature': undefined } }), 401, 'SIGNATURE_MISSING'],
@@ -47,5 +48,6 @@ describe('verifyDeliveryMiddleware', () => {
     }
     expect(seen).toEqual([]);
     expect(errors).toEqual([]);
+    expect(refused).toEqual(cases.map(([, , code]) => `/orders ${code}`));
   });
 });
