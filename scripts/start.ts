@@ -1,6 +1,7 @@
 // `npm start`: brokers (reused or private), build, then the gateway, the consumer and the sample
 // app with examples/local/mq.yaml; prints a curl to try it. Ctrl-C stops everything in order:
 // gateway and consumer drain first, then the sample app, then any broker we started.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,11 +66,26 @@ function configFor(samplePort: number): string {
   return path;
 }
 
-/** The first topic of the config, for the curl we print (read after the build, with the apps' loader). */
-async function firstTopic(configPath: string): Promise<string> {
+/** The env var the example config signs the sample app's deliveries with. */
+const SIGNING_ENV = 'SAMPLE_SIGNING_SECRET';
+
+/** What the curl and the signing set-up need from the config (read after the build, with the apps' loader). */
+async function readStartConfig(configPath: string): Promise<{ topic: string; signed: boolean }> {
   const { parseConfig } = await import('@mq/config');
   const config = parseConfig(readFileSync(configPath, 'utf8'), configPath);
-  return Object.keys(config.topics)[0] ?? 'orders';
+  const signed = Object.values(config.subscriptions).some((sub) => 'url' in sub.deliver && sub.deliver.signing?.env.includes(SIGNING_ENV));
+  return { topic: Object.keys(config.topics)[0] ?? 'orders', signed };
+}
+
+/**
+ * The local stack's signing secret: the caller's `SAMPLE_SIGNING_SECRET`, else a fresh one per
+ * run (never printed). The sample app gets it only when the config signs with it; otherwise it
+ * would refuse the unsigned deliveries of a config of your own.
+ */
+function signingEnv(signed: boolean): { consumer: NodeJS.ProcessEnv; sample: NodeJS.ProcessEnv } {
+  if (!signed) return { consumer: {}, sample: { [SIGNING_ENV]: undefined } };
+  const secret = process.env[SIGNING_ENV] ?? `whsec_${randomBytes(32).toString('base64')}`;
+  return { consumer: { [SIGNING_ENV]: secret }, sample: { [SIGNING_ENV]: secret } };
 }
 
 function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string, topic: string): void {
@@ -107,22 +123,26 @@ async function main(): Promise<void> {
   checkNotStopping();
   const samplePort = await pickPort('SAMPLE_APP_PORT', 3000);
   const configPath = configFor(samplePort);
-  const env = (port: number): NodeJS.ProcessEnv => ({
+  const startConfig = await readStartConfig(configPath);
+  const signing = signingEnv(startConfig.signed);
+  if (startConfig.signed) log(`signing deliveries with a secret in ${SIGNING_ENV}; the sample app verifies them`);
+  const env = (port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
     ...process.env,
     AMQP_URL: rabbit.url,
     REDIS_URL: redis.url,
     MQ_CONFIG: configPath,
     HOST: '127.0.0.1',
     PORT: String(port),
+    ...extra,
   });
-  const sample = runApp(ROOT, 'sample-app', samplePort, env(samplePort), 0);
+  const sample = runApp(ROOT, 'sample-app', samplePort, env(samplePort, signing.sample), 0);
   apps.push(sample);
   await waitHealthy(sample, '/livez', startup.signal);
   checkNotStopping();
   const gatewayPort = await pickPort('GATEWAY_PORT', 8080);
   const consumerPort = await pickPort('CONSUMER_PORT', 8081);
   const gateway = runApp(ROOT, 'gateway', gatewayPort, env(gatewayPort), 1);
-  const consumer = runApp(ROOT, 'consumer', consumerPort, env(consumerPort), 2);
+  const consumer = runApp(ROOT, 'consumer', consumerPort, env(consumerPort, signing.consumer), 2);
   apps.push(gateway, consumer);
   for (const app of apps) {
     void app.exited.then((code) => {
@@ -132,7 +152,7 @@ async function main(): Promise<void> {
     });
   }
   await Promise.all([waitHealthy(gateway, '/readyz', startup.signal), waitHealthy(consumer, '/readyz', startup.signal)]);
-  printTryIt(gateway, sample, configPath, await firstTopic(configPath));
+  printTryIt(gateway, sample, configPath, startConfig.topic);
 }
 
 started = main().catch((error: unknown) => {

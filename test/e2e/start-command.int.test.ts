@@ -32,11 +32,15 @@ describe('the start command (scripts/start.ts)', () => {
     writeFileSync(configPath, JSON.stringify({
       topics: { [names.topic]: { exchange: names.topic, routingKey: 'x.created' } },
       subscriptions: {
-        sample: { queue: names.queue, bind: [{ topic: names.topic }], deliver: { url: `http://127.0.0.1:${samplePort}/orders` }, retry: { maxAttempts: 1 } },
+        // Signed as examples/local/mq.yaml is: start.ts makes the secret, the sample app verifies.
+        sample: {
+          queue: names.queue, bind: [{ topic: names.topic }], retry: { maxAttempts: 1 },
+          deliver: { url: `http://127.0.0.1:${samplePort}/orders`, signing: { env: 'SAMPLE_SIGNING_SECRET' } },
+        },
       },
     }));
     const env = {
-      ...process.env, AMQP_URL, MQ_CONFIG: configPath,
+      ...process.env, AMQP_URL, MQ_CONFIG: configPath, SAMPLE_SIGNING_SECRET: undefined,
       GATEWAY_PORT: String(gatewayPort), CONSUMER_PORT: String(consumerPort), SAMPLE_APP_PORT: String(samplePort),
     };
     const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,9 +62,12 @@ describe('the start command (scripts/start.ts)', () => {
       const answer = execFileSync('sh', ['-c', publish!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
       expect(answer).toMatch(/^HTTP\/1\.1 202/);
       const accepted = JSON.parse(answer.trim().split('\n').at(-1)!) as { id: string };
-      const received = () => JSON.parse(execFileSync('sh', ['-c', show!], { encoding: 'utf8' })) as Array<{ headers: Record<string, string>; body: string }>;
+      const received = () => JSON.parse(execFileSync('sh', ['-c', show!], { encoding: 'utf8' })) as Array<{ headers: Record<string, string>; body: string; event?: { id: string } }>;
       await expect.poll(() => received().map((r) => r.headers['ce-id']), { timeout: 20_000 }).toEqual([accepted.id]);
       expect(received()[0]!.body).toBe('{"orderId": 42, "total": 9.99}');
+      // Verified by the sample app with the secret start.ts generated and gave to both.
+      expect(received()[0]!.event?.id).toBe(accepted.id);
+      expect(received()[0]!.headers['webhook-signature']).toMatch(/^v1,/);
     } finally {
       child.kill('SIGINT');
     }

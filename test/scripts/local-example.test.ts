@@ -17,4 +17,9 @@ describe('examples/local/mq.yaml', () => {
     const config = parseConfig(text, 'examples/local/mq.yaml');
     expect(config.subscriptions.sample?.deliver).toMatchObject({ url: 'http://127.0.0.1:3000/orders' });
   });
+
+  it('signs the deliveries with the secret npm start generates (scripts/start.ts)', () => {
+    const config = parseConfig(text, 'examples/local/mq.yaml');
+    expect(config.subscriptions.sample?.deliver).toMatchObject({ signing: { env: ['SAMPLE_SIGNING_SECRET'] } });
+  });
 });
