@@ -10,6 +10,7 @@ import { gatewayBatch } from './gateway-batch.ts';
 import { gatewayBlockedRss } from './gateway-blocked-rss.ts';
 import { gatewayManagement } from './gateway-management.ts';
 import { gatewaySingle } from './gateway-single.ts';
+import { signingCost } from './signing-cost.ts';
 import { tracingCost } from './tracing-cost.ts';
 
 export const CASES: BenchCase[] = [
@@ -19,6 +20,7 @@ export const CASES: BenchCase[] = [
   gatewayBatch,
   consumerInProcess,
   consumerHttp,
+  signingCost,
   e2eLatency,
   consumerRss,
   coldStart,
@@ -32,6 +34,7 @@ export const TABLE_ORDER: string[] = [
   'gateway-batch',
   'consumer-in-process',
   'consumer-http',
+  'signing-cost',
   'e2e-latency',
   'consumer-rss',
   'gateway-blocked-rss',

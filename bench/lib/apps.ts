@@ -111,10 +111,12 @@ export interface ConsumerAppOptions {
   exchange: string;
   routingKey: string;
   queue: string;
-  deliver: { url: string } | { module: string };
+  deliver: { url: string; signing?: { env: string[] } } | { module: string };
   prefetch: number;
   concurrency: number;
   otlpUrl?: string;
+  /** More environment for the process (e.g. the `deliver.signing` secrets). */
+  env?: Record<string, string>;
 }
 
 /** The consumer sidecar with one subscription; it declares its queue and binding itself. */
@@ -134,7 +136,8 @@ export async function startConsumer(where: Where, options: ConsumerAppOptions): 
     },
   };
   const path = await writeConfig(where, `consumer-${options.queue}`, config);
-  return startServer('consumer', CONSUMER_MAIN, { MQ_CONFIG: path, ...appNodeOptions('consumer'), ...tracingEnv('bench-consumer', options.otlpUrl) }, where);
+  const env = { MQ_CONFIG: path, ...appNodeOptions('consumer'), ...tracingEnv('bench-consumer', options.otlpUrl), ...options.env };
+  return startServer('consumer', CONSUMER_MAIN, env, where);
 }
 
 /** Writes the no-op in-process handler module for `deliver.module`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorRow, fmtRatio, judgeAtLeast, renderTable, type Row } from './table.ts';
+import { errorRow, fmtRatio, judgeAtLeast, judgeAtMost, renderTable, type Row } from './table.ts';
 
 const row: Row = { name: 'a', measured: '10 req/s', baseline: 'b: 20 req/s', ratio: 0.5, goal: '>= 0.9x', verdict: 'MISS' };
 
@@ -23,6 +23,12 @@ describe('verdicts', () => {
     expect(judgeAtLeast(0.85, 0.9)).toBe('MISS');
     expect(judgeAtLeast(Number.NaN, 0.9)).toBe('error');
     expect(fmtRatio(12.345)).toBe('12.35x');
+  });
+
+  it('judges a cost ratio against its maximum', () => {
+    expect(judgeAtMost(1.05, 1.1)).toBe('pass');
+    expect(judgeAtMost(1.2, 1.1)).toBe('MISS');
+    expect(judgeAtMost(undefined, 1.1)).toBe('error');
   });
 
   it('turns a failure into an error row with its first line', () => {

