@@ -50,7 +50,8 @@ describe('deliver.signing', () => {
   });
 
   it('rejects what is not an env var name, an empty list and unknown keys', () => {
-    expect(() => parseConfig(withSigning('{env: "whsec_abc="}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver/);
+    expect(() => parseConfig(withSigning('{env: "whsec_abc="}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver\.signing\.env\.0: an environment variable name/);
+    expect(() => parseConfig(withSigning('{env: [OK, lower]}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver\.signing\.env\.1: an environment variable name/);
     expect(() => parseConfig(withSigning('{env: []}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver/);
     expect(() => parseConfig(withSigning('{env: A, secret: x}'), 'mq.yaml')).toThrow(/subscriptions\.billing\.deliver/);
   });

@@ -30,7 +30,9 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable 
  * Several names sign each delivery with each secret (rotation); always a list after parsing.
  */
 export const signingSchema = z.strictObject({
-  env: z.union([envName.transform((one) => [one]), z.array(envName).min(1).max(8)]),
+  // One name is read as a list of one; a preprocess rather than a union, so a bad name is
+  // reported as such (a failed union only says "Invalid input").
+  env: z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(envName).min(1).max(8)),
 });
 
 const deliverUrl = z.strictObject({
