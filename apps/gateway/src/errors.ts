@@ -23,6 +23,10 @@ export type ProblemCode =
   | 'INVALID_IDEMPOTENCY_KEY'
   | 'INVALID_HEADER'
   | 'DUPLICATE_MESSAGE_ID'
+  | 'INVALID_DELAY'
+  | 'INVALID_NOT_BEFORE'
+  | 'DELAY_CONFLICT'
+  | 'DELAY_TOO_LONG'
   | 'MISSING_TOKEN'
   | 'INVALID_TOKEN'
   | 'LOOPBACK_ONLY'
@@ -72,6 +76,8 @@ const mqErrorStatus: Record<MqErrorCode, { retryAfter: number; detail: string }>
   UNROUTABLE: { retryAfter: 10, detail: 'no queue is bound for this message; it was not stored' },
   PUBLISH_NACKED: { retryAfter: 5, detail: 'the broker refused the message (e.g. a full queue)' },
   TOPOLOGY_MISMATCH: { retryAfter: 30, detail: 'the broker topology does not match the configuration' },
+  // Checked by the routes first (400); reaching here means the topic's maxDelay exceeds what mq holds.
+  INVALID_DELAY: { retryAfter: 30, detail: 'the broker cannot hold this delay' },
 };
 
 /** Maps a `@mq/mq` failure to its 503 problem with `Retry-After`. */
