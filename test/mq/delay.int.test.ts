@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DELAY_DELIVERY_EXCHANGE, delayQueueNames, type IncomingMessage } from '@mq/mq';
+import { DELAY_DELIVERY_EXCHANGE, DELAY_UNROUTABLE, delayQueueNames, type IncomingMessage } from '@mq/mq';
+import type { Connection } from 'rabbitmq-client';
 import { fastRetry, uniqueName, useBroker } from './helpers/broker.ts';
 
-const { client, track } = useBroker();
+const { raw, client, track } = useBroker();
 const publisher = client.createPublisher({ appId: 'int-test' });
 /** Levels 0 … 10 (100 ms × 2^10 = 102.4 s is the highest). */
 const MAX_DELAY_MS = 120_000;
@@ -33,6 +34,27 @@ function record(queue: string) {
     return Promise.resolve();
   });
   return { arrived, consumer };
+}
+
+/**
+ * Takes one message off the shared catch-all queue, leaving the others: unacked gets on one
+ * channel, ack ours, and closing the channel returns the rest in order.
+ */
+async function takeUnroutable(conn: Connection, messageId: string): Promise<boolean> {
+  const ch = await conn.acquire();
+  try {
+    for (let i = 0; i < 10_000; i++) {
+      const message = await ch.basicGet({ queue: DELAY_UNROUTABLE });
+      if (!message) return false;
+      if (message.messageId === messageId) {
+        ch.basicAck({ deliveryTag: message.deliveryTag });
+        return true;
+      }
+    }
+    return false;
+  } finally {
+    await ch.close();
+  }
 }
 
 describe('delayed delivery', () => {
@@ -68,7 +90,7 @@ describe('delayed delivery', () => {
     await consumer.close();
   }, 90_000);
 
-  it('routes at due time by the bindings of that time, and only to matching ones', async () => {
+  it('routes at due time by the bindings of that time, only to matching ones, and keeps what none wants', async () => {
     const topology = await delayTopology(1);
     const [first, late] = topology.queues;
     const early = record(first!.name);
@@ -79,6 +101,8 @@ describe('delayed delivery', () => {
     const second = record(late!.name);
     await vi.waitFor(() => expect([early.arrived.has(messageId), second.arrived.has(messageId)]).toEqual([true, true]), { timeout: 10_000 });
     expect(early.arrived.has(unmatched.messageId) || second.arrived.has(unmatched.messageId)).toBe(false);
+    // Due and wanted by no binding: kept in the catch-all queue, not lost.
+    await vi.waitFor(async () => expect(await takeUnroutable(raw, unmatched.messageId)).toBe(true), { timeout: 10_000 });
     await Promise.all([early.consumer.close(), second.consumer.close()]);
   }, 20_000);
 

@@ -98,7 +98,9 @@ export function deliveryDeclarations(): DelayDeclaration[] {
     },
     {
       what: `queue "${DELAY_UNROUTABLE}"`,
-      run: (ch) => ch.queueDeclare({ queue: DELAY_UNROUTABLE, durable: true, arguments: { 'x-queue-type': 'quorum' } }),
+      // Classic, like the dead-letter queues: looking through it (get, then return) must not count
+      // towards a quorum queue's delivery limit, which on 4.x would drop what was only looked at.
+      run: (ch) => ch.queueDeclare({ queue: DELAY_UNROUTABLE, durable: true, arguments: { 'x-queue-type': 'classic' } }),
     },
     {
       what: `binding of queue "${DELAY_UNROUTABLE}"`,

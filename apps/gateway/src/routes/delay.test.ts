@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DELAY_MS as CONFIG_MAX_DELAY_MS } from '@mq/config';
-import { MAX_DELAY_MS } from '@mq/mq';
+import { MAX_DELAY_MS, MqError } from '@mq/mq';
 import { createHarness, defaultConfig, postJson } from '../test-fixtures.js';
 
 const config = defaultConfig.replace('routingKey: ev, allowRoutingKey: true', 'routingKey: ev, allowRoutingKey: true, maxDelay: PT1H');
@@ -63,6 +63,12 @@ describe('Delay and Not-Before on POST /v1/topics/{topic}/messages', () => {
     const h = createHarness(config);
     await expectProblem(await h.request('/v1/topics/events/messages', text(headers)), code);
     expect(h.publisher.published).toHaveLength(0);
+  });
+
+  it('a delay only the publisher finds it cannot carry (key too long for the delay bits) is a 400 too', async () => {
+    const h = createHarness(config);
+    h.publisher.answer = () => Promise.reject(new MqError('INVALID_DELAY', 'exchange and routing key too long for a delayed publish'));
+    await expectProblem(await h.request('/v1/topics/events/messages', text({ delay: '5' })), 'INVALID_DELAY');
   });
 
   it('maxDelay defaults to 7 days', async () => {
