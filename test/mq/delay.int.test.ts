@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DELAY_DELIVERY_EXCHANGE, DELAY_UNROUTABLE, delayQueueNames, type IncomingMessage } from '@mq/mq';
+import { DELAY_DELIVERY_EXCHANGE, DELAY_UNROUTABLE, delayQueueNames, UnrecoverableError, type IncomingMessage } from '@mq/mq';
 import type { Connection } from 'rabbitmq-client';
 import { fastRetry, uniqueName, useBroker } from './helpers/broker.ts';
 
@@ -105,6 +105,24 @@ describe('delayed delivery', () => {
     await vi.waitFor(async () => expect(await takeUnroutable(raw, unmatched.messageId)).toBe(true), { timeout: 10_000 });
     await Promise.all([early.consumer.close(), second.consumer.close()]);
   }, 20_000);
+
+  it('keeps the due time on a retry and drops it on a replay from the dead-letter queue', async () => {
+    const { exchange, queue } = await delayTopology();
+    const seen: IncomingMessage[] = [];
+    const consumer = client.createConsumer({ queue }, (message) => {
+      seen.push(message);
+      if (seen.length === 1) return Promise.reject(new Error('once more'));
+      if (seen.length === 2) return Promise.reject(new UnrecoverableError('park it'));
+      return Promise.resolve();
+    });
+    const { messageId, notBefore } = await publisher.publish({ exchange, routingKey: 'order.created', body: 'x', delayMs: 300 });
+    await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await client.deadLetters().list(queue)).toHaveLength(1), { timeout: 5000 });
+    expect(await client.deadLetters().replay(queue, [messageId])).toEqual({ replayed: 1 });
+    await vi.waitFor(() => expect(seen).toHaveLength(3), { timeout: 10_000 });
+    expect(seen.map((m) => [m.attempt, m.notBefore?.getTime()])).toEqual([[1, notBefore!.getTime()], [2, notBefore!.getTime()], [1, undefined]]);
+    await consumer.close();
+  });
 
   it('refuses a delay it cannot hold before sending anything', async () => {
     const { exchange } = await delayTopology();
