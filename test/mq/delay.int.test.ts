@@ -38,7 +38,8 @@ function record(queue: string) {
 
 /**
  * Takes one message off the shared catch-all queue, leaving the others: unacked gets on one
- * channel, ack ours, and closing the channel returns the rest in order.
+ * channel, ack ours, and closing the channel returns the rest (the test broker is 3.10, where a
+ * quorum queue has no delivery limit by default).
  */
 async function takeUnroutable(conn: Connection, messageId: string): Promise<boolean> {
   const ch = await conn.acquire();

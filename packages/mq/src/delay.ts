@@ -98,9 +98,11 @@ export function deliveryDeclarations(): DelayDeclaration[] {
     },
     {
       what: `queue "${DELAY_UNROUTABLE}"`,
-      // Classic, like the dead-letter queues: looking through it (get, then return) must not count
-      // towards a quorum queue's delivery limit, which on 4.x would drop what was only looked at.
-      run: (ch) => ch.queueDeclare({ queue: DELAY_UNROUTABLE, durable: true, arguments: { 'x-queue-type': 'classic' } }),
+      // Quorum, unlike the dead-letter queues: every client declares it on every connect, and a
+      // classic queue whose home node is down cannot be declared at all, which would stop the
+      // declarations after it. Move messages out of it (shovel, or get and ack) rather than
+      // browsing with get and return: on 4.x each return counts towards its delivery limit (20).
+      run: (ch) => ch.queueDeclare({ queue: DELAY_UNROUTABLE, durable: true, arguments: { 'x-queue-type': 'quorum' } }),
     },
     {
       what: `binding of queue "${DELAY_UNROUTABLE}"`,
