@@ -42,10 +42,15 @@ export function delayUnits(delayMs: number): number {
   return Math.ceil(delayMs / DELAY_UNIT_MS);
 }
 
+/** The index of the highest set bit, exactly (floating-point log2 could round near a power of two). */
+function highestBit(units: number): number {
+  return units.toString(2).length - 1;
+}
+
 /** How many levels (0 … n-1) a delay of up to `maxDelayMs` passes through. */
 export function delayLevelCount(maxDelayMs: number): number {
   const units = delayUnits(Math.min(maxDelayMs, MAX_DELAY_MS));
-  return units <= 0 ? 0 : Math.floor(Math.log2(units)) + 1;
+  return units <= 0 ? 0 : highestBit(units) + 1;
 }
 
 /**
@@ -59,7 +64,7 @@ function exchangeWord(exchange: string): string {
 /** Where a delayed message is first published: the level of its highest set bit, and the bit-encoded routing key. */
 export function delayedRoute(units: number, exchange: string, routingKey: string): { exchange: string; routingKey: string } {
   const bits = units.toString(2).padStart(DELAY_BITS, '0').split('').join('.');
-  return { exchange: delayLevelName(Math.floor(Math.log2(units))), routingKey: `${bits}.${exchangeWord(exchange)}.${routingKey}` };
+  return { exchange: delayLevelName(highestBit(units)), routingKey: `${bits}.${exchangeWord(exchange)}.${routingKey}` };
 }
 
 /** The delivery exchange's mirror of a binding of `exchange` with `pattern`. */
