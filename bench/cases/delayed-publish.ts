@@ -8,7 +8,7 @@ import type { BenchCase, BenchContext } from '../lib/context.ts';
 import { assertHealthy, runLoad, type LoadResult, type LoadOptions } from '../lib/load.ts';
 import { jsonMessage } from '../lib/payload.ts';
 import { sampleRss, type RssSummary } from '../lib/rss.ts';
-import { fmt, judgeAtLeast } from '../lib/table.ts';
+import { fmt, judgeAtLeast, type Row } from '../lib/table.ts';
 
 const RATE = 'delayed publish rate, random delays up to 60 s';
 const LATENESS = 'delayed delivery lateness after due time';
@@ -82,6 +82,42 @@ function flat({ early, late }: DelayedPhase['rss'][number]): boolean {
   return late.maxMb <= Math.max(early.maxMb * 1.1, early.maxMb + 10);
 }
 
+/** The case's three rows from the two phases. */
+function rowsOf(ctx: BenchContext, undelayed: LoadResult, delayed: DelayedPhase): Row[] {
+  const ratio = delayed.load.okPerSec / undelayed.okPerSec;
+  const [gw, co] = delayed.rss as [DelayedPhase['rss'][number], DelayedPhase['rss'][number]];
+  const rssText = (r: typeof gw) => `publishing ${fmt(r.publishing.maxMb)}, waiting ${fmt(r.early.maxMb)} then ${fmt(r.late.maxMb)} MB`;
+  return [
+    {
+      name: RATE,
+      measured: `${fmt(delayed.load.okPerSec)} msgs/s`,
+      baseline: `undelayed, same gateway: ${fmt(undelayed.okPerSec)} msgs/s`,
+      ratio,
+      goal: '>= 0.9x',
+      verdict: judgeAtLeast(ratio, 0.9),
+      note: `${ctx.settings.delayedMessages} messages each, ${ctx.settings.connections} connections, \`Delay\` uniform in 1 ms .. 60 s; the consumer runs throughout.`,
+    },
+    {
+      name: LATENESS,
+      measured: `p50 ${fmt(delayed.sink.p50Ms, 1)} ms, p99 ${fmt(delayed.sink.p99Ms, 1)} ms`,
+      baseline: 'goal: max(1 s, 1% of the delay) = 1 s for delays up to 60 s',
+      ratio: delayed.sink.p99Ms / 1000,
+      goal: 'p99 <= 1 s',
+      verdict: delayed.sink.p99Ms <= 1000 ? 'pass' : 'MISS',
+      note: 'Arrival at the app minus the due time the client stamped (its send time + delay, a little before the gateway\'s, so this errs late); includes the delivery to the app.',
+    },
+    {
+      name: RSS,
+      measured: `gateway ${rssText(gw)}; consumer ${rssText(co)}`,
+      baseline: `${delayed.load.ok} messages waiting in the broker`,
+      ratio: undefined,
+      goal: 'flat',
+      verdict: flat(gw) && flat(co) ? 'pass' : 'MISS',
+      note: 'Waiting = the first 30 s after the last publish, then until the last delivery; flat = the later peak within +10% / 10 MB of the earlier.',
+    },
+  ];
+}
+
 export const delayedPublish: BenchCase = {
   id: 'delayed-publish',
   rows: [
@@ -100,38 +136,7 @@ export const delayedPublish: BenchCase = {
     const waitMs = 2 * MAX_DELAY_MS + ctx.settings.delayedMessages; // the longest delay plus a generous drain
     const undelayed = await undelayedPhase(ctx, url, sink, waitMs);
     const delayed = await delayedPhase(ctx, url, sink, [gateway.proc.pid, consumer.proc.pid], waitMs);
-    const ratio = delayed.load.okPerSec / undelayed.okPerSec;
-    const [gw, co] = delayed.rss as [DelayedPhase['rss'][number], DelayedPhase['rss'][number]];
-    const rssText = (r: typeof gw) => `publishing ${fmt(r.publishing.maxMb)}, waiting ${fmt(r.early.maxMb)} then ${fmt(r.late.maxMb)} MB`;
     ctx.log(`delayed ${fmt(delayed.load.okPerSec)}/s vs undelayed ${fmt(undelayed.okPerSec)}/s; lateness p50 ${delayed.sink.p50Ms} p99 ${delayed.sink.p99Ms} ms`);
-    return [
-      {
-        name: RATE,
-        measured: `${fmt(delayed.load.okPerSec)} msgs/s`,
-        baseline: `undelayed, same gateway: ${fmt(undelayed.okPerSec)} msgs/s`,
-        ratio,
-        goal: '>= 0.9x',
-        verdict: judgeAtLeast(ratio, 0.9),
-        note: `${ctx.settings.delayedMessages} messages each, ${ctx.settings.connections} connections, \`Delay\` uniform in 1 ms .. 60 s; the consumer runs throughout.`,
-      },
-      {
-        name: LATENESS,
-        measured: `p50 ${fmt(delayed.sink.p50Ms, 1)} ms, p99 ${fmt(delayed.sink.p99Ms, 1)} ms`,
-        baseline: 'goal: max(1 s, 1% of the delay) = 1 s for delays up to 60 s',
-        ratio: delayed.sink.p99Ms / 1000,
-        goal: 'p99 <= 1 s',
-        verdict: delayed.sink.p99Ms <= 1000 ? 'pass' : 'MISS',
-        note: 'Arrival at the app minus the due time the client stamped (its send time + delay, a little before the gateway\'s, so this errs late); includes the delivery to the app.',
-      },
-      {
-        name: RSS,
-        measured: `gateway ${rssText(gw)}; consumer ${rssText(co)}`,
-        baseline: `${delayed.load.ok} messages waiting in the broker`,
-        ratio: undefined,
-        goal: 'flat',
-        verdict: flat(gw) && flat(co) ? 'pass' : 'MISS',
-        note: 'Waiting = the first 30 s after the last publish, then until the last delivery; flat = the later peak within +10% / 10 MB of the earlier.',
-      },
-    ];
+    return rowsOf(ctx, undelayed, delayed);
   },
 };
