@@ -88,6 +88,7 @@ describe('delayed delivery', () => {
       expect(Object.keys(message.headers).filter((k) => k.startsWith('x-'))).toEqual([]);
     }
     expect(arrived.get(undelayed.messageId)!.message.notBefore).toBeUndefined();
+    console.log(`[delay] lateness (ms) by delay: ${sent.map((s) => `${s.delayMs}: ${arrived.get(s.messageId)!.at - s.notBefore.getTime()}`).join(', ')}`);
     await consumer.close();
   }, 90_000);
 
