@@ -108,6 +108,16 @@ describe('delayed delivery', () => {
     await Promise.all([early.consumer.close(), second.consumer.close()]);
   }, 20_000);
 
+  it('delivers with an empty routing key to a queue bound with an empty pattern', async () => {
+    const exchange = uniqueName('ex');
+    const queue = uniqueName('q');
+    await client.declare(track({ exchanges: [exchange], queues: [{ name: queue, bindings: [{ exchange, routingKey: '' }], retry: fastRetry, deadLetter: true }], maxDelayMs: MAX_DELAY_MS }));
+    const { arrived, consumer } = record(queue);
+    const { messageId } = await publisher.publish({ exchange, routingKey: '', body: 'x', delayMs: 200 });
+    await vi.waitFor(() => expect(arrived.get(messageId)?.message.routingKey).toBe(''), { timeout: 5000 });
+    await consumer.close();
+  });
+
   it('keeps the due time on a retry and drops it on a replay from the dead-letter queue', async () => {
     const { exchange, queue } = await delayTopology();
     const seen: IncomingMessage[] = [];

@@ -66,9 +66,10 @@ describe('topics.*.maxDelay', () => {
     expect(parseConfig(valid, 'mq.yaml').topics.orders?.maxDelay).toBe(604_800_000);
     expect(parseConfig(withMaxDelay('3600'), 'mq.yaml').topics.orders?.maxDelay).toBe(3_600_000);
     expect(parseConfig(withMaxDelay('PT15M'), 'mq.yaml').topics.orders?.maxDelay).toBe(900_000);
+    expect(parseConfig(withMaxDelay('0'), 'mq.yaml').topics.orders?.maxDelay).toBe(0);
   });
 
-  it.each(['P1Y', '-5', '0', 'P30D', 'soon'])('refuses %s', (value) => {
+  it.each(['P1Y', '-5', '1.5', 'P30D', 'soon'])('refuses %s', (value) => {
     expect(() => parseConfig(withMaxDelay(value), 'mq.yaml')).toThrow(/topics\.orders\.maxDelay/);
   });
 
