@@ -20,7 +20,7 @@ const HELP = `usage: npm run bench [-- --quick] [-- --only <case,...>]
   --quick   short runs and a smaller backlog (under 3 minutes)
   --only    run only these cases: ${CASES.map((c) => c.id).join(', ')}
   --keep    keep the temp dir with the processes' logs
-  --backlog N, --duration S   override the consumer backlog / seconds per measurement`;
+  --backlog N, --duration S   override the consumer backlog (and delayed-publish's message count) / seconds per measurement`;
 
 function parseCli() {
   const { values } = parseArgs({
@@ -42,7 +42,7 @@ function parseCli() {
   if (unknown.length) throw new Error(`unknown case(s): ${unknown.join(', ')}\n${HELP}`);
   const quick = values.quick ?? false;
   const settings: Settings = { ...(quick ? QUICK : FULL) };
-  if (values.backlog) settings.backlog = settings.rssBacklog = positive('--backlog', values.backlog);
+  if (values.backlog) settings.backlog = settings.rssBacklog = settings.delayedMessages = positive('--backlog', values.backlog);
   if (values.duration) settings.durationS = positive('--duration', values.duration);
   return { quick, settings, keep: values.keep ?? false, cases: CASES.filter((c) => !only || only.includes(c.id)) };
 }

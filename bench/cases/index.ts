@@ -5,6 +5,7 @@ import { coldStart } from './cold-start.ts';
 import { consumerHttp } from './consumer-http.ts';
 import { consumerInProcess } from './consumer-in-process.ts';
 import { consumerRss } from './consumer-rss.ts';
+import { delayedPublish } from './delayed-publish.ts';
 import { e2eLatency } from './e2e-latency.ts';
 import { gatewayBatch } from './gateway-batch.ts';
 import { gatewayBlockedRss } from './gateway-blocked-rss.ts';
@@ -22,6 +23,7 @@ export const CASES: BenchCase[] = [
   consumerHttp,
   signingCost,
   e2eLatency,
+  delayedPublish,
   consumerRss,
   coldStart,
   tracingCost,
@@ -36,6 +38,7 @@ export const TABLE_ORDER: string[] = [
   'consumer-http',
   'signing-cost',
   'e2e-latency',
+  'delayed-publish',
   'consumer-rss',
   'gateway-blocked-rss',
   'cold-start',

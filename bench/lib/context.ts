@@ -24,10 +24,12 @@ export interface Settings {
   coldStarts: number;
   /** Prefetch (and handler concurrency) of the consumer rows. */
   prefetch: number;
+  /** Messages published with random delays (and without, as the baseline) in the delayed-publish row (100,000 in the issue). */
+  delayedMessages: number;
 }
 
-export const QUICK: Settings = { durationS: 3, connections: 32, rounds: 1, backlog: 10_000, rssBacklog: 10_000, floodS: 10, coldStarts: 3, prefetch: 64 };
-export const FULL: Settings = { durationS: 15, connections: 64, rounds: 3, backlog: 50_000, rssBacklog: 200_000, floodS: 30, coldStarts: 7, prefetch: 64 };
+export const QUICK: Settings = { durationS: 3, connections: 32, rounds: 1, backlog: 10_000, rssBacklog: 10_000, floodS: 10, coldStarts: 3, prefetch: 64, delayedMessages: 10_000 };
+export const FULL: Settings = { durationS: 15, connections: 64, rounds: 3, backlog: 50_000, rssBacklog: 200_000, floodS: 30, coldStarts: 7, prefetch: 64, delayedMessages: 100_000 };
 
 export interface BenchContext extends Where {
   quick: boolean;

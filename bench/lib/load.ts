@@ -10,6 +10,10 @@ export interface LoadOptions {
   durationS: number;
   /** Requests per second over all connections; unset = as fast as the server answers. */
   overallRate?: number;
+  /** Stop after this many requests instead of after `durationS`. */
+  amount?: number;
+  /** Builds each request's body and extra headers together (e.g. a random delay and the due time it implies). */
+  request?: () => { body: string; headers?: Record<string, string> };
 }
 
 export interface LoadResult {
@@ -35,11 +39,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationS,
     overallRate: options.overallRate,
+    ...(options.amount === undefined ? {} : { amount: options.amount }),
     // A publish waits for a broker confirm; allow for a loaded machine before calling it a timeout.
     timeout: 30,
-    ...(typeof body === 'string'
-      ? { body }
-      : { requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }] }),
+    ...(options.request
+      ? { requests: [{ setupRequest: (request) => requestWith(request, options.request!()) }] }
+      : typeof body === 'string'
+        ? { body }
+        : { requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }] }),
   });
   const statuses: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = stat.count ?? 0;
@@ -52,6 +59,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: result.errors,
     durationS: result.duration,
   };
+}
+
+function requestWith<R extends { headers?: object }>(request: R, built: { body: string; headers?: Record<string, string> }): R {
+  return { ...request, body: built.body, headers: { ...request.headers, ...built.headers } };
 }
 
 /** Throws when a run had failures: a throughput made of error answers is not a result. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig, type Env, type LoadedConfig } from '@mq/config';
-import { MemoryDedupStore, MqClient, MqError, RedisDedupStore, type DedupStore } from '@mq/mq';
+import { delayQueueNames, MemoryDedupStore, MqClient, MqError, RedisDedupStore, type DedupStore } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger } from '@mq/telemetry';
 import type { Hono } from 'hono';
 import type { Dispatcher } from 'undici';
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     status: () => worker.status(),
     queueStats: (queue) => client.queueStats(queue),
     connectionState: () => client.state,
+    delayQueues: delayQueueNames(buildTopology(loaded.config, { withQueues: false }).maxDelayMs),
   });
   const worker = createWorker({
     client, subscriptions, dedup, logger,

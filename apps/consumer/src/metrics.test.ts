@@ -69,4 +69,24 @@ describe('consumer metrics', () => {
     expect(text).not.toContain('mq_queue_messages{subscription="audit"');
     expect(text).not.toContain('audit.dlq');
   });
+
+  it('reads the delay level depths and observes the lateness of first deliveries of delayed messages', async () => {
+    const depths: Record<string, number> = { 'mq.delay.00': 1, 'mq.delay.01': 4 };
+    const metrics = createMetrics({
+      subscriptions: [],
+      status: () => [],
+      queueStats: (queue) => Promise.resolve({ messageCount: depths[queue] ?? 0, consumerCount: 0 }),
+      connectionState: () => 'ready',
+      delayQueues: ['mq.delay.00', 'mq.delay.01'],
+    });
+    const due = (lateMs: number) => new Date(Date.now() - lateMs);
+    metrics.recordOutcome('billing', { queue: 'q', outcome: 'done', message: testMessage({ notBefore: due(300) }), durationMs: 0 });
+    metrics.recordOutcome('billing', { queue: 'q', outcome: 'done', message: testMessage({ notBefore: due(3000), attempt: 2 }), durationMs: 0 });
+    metrics.recordOutcome('billing', { queue: 'q', outcome: 'done', message: testMessage(), durationMs: 0 });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('mq_delayed_messages{messaging_destination_name="mq.delay.01"} 4');
+    expect(text).toContain('mq_delay_lateness_seconds_count{subscription="billing"} 1');
+    expect(text).toContain('mq_delay_lateness_seconds_bucket{le="0.25",subscription="billing"} 0');
+    expect(text).toContain('mq_delay_lateness_seconds_bucket{le="0.5",subscription="billing"} 1');
+  });
 });

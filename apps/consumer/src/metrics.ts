@@ -8,6 +8,8 @@ export interface MetricsSources {
   /** In-flight deliveries and circuit state per subscription, read at scrape time. */
   status: () => Array<{ name: string; inFlight: number; circuit: CircuitState }>;
   queueStats: (queue: string) => Promise<QueueStats>;
+  /** The delay level queues (shared by every topic), whose depth is what waits. */
+  delayQueues?: string[];
   connectionState: () => ConnectionState;
 }
 
@@ -53,6 +55,14 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
     labelNames: [L.subscription],
     registers: [registry],
   });
+  // 0 first: an early delivery (there should be none) shows in le="0".
+  const lateness = new Histogram({
+    name: N.delayLateness,
+    help: 'How long after its due time a delayed message was first handed to its target, by subscription.',
+    labelNames: [L.subscription],
+    buckets: [0, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
   registerGauges(registry, sources);
   // One pair of label children per label set: prom-client would otherwise sort and hash a fresh
   // labels object for every observation.
@@ -67,6 +77,11 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
       const child = childrenOf(subscription, event.queue, event.outcome, errorTypeOf(event.error) ?? '');
       child.consumed.inc();
       child.duration.observe(event.durationMs / 1000);
+      const due = event.message.notBefore;
+      // The first attempt only: a retry's wait is the backoff's, not the delay's.
+      if (due && event.message.attempt === 1 && event.outcome !== 'duplicate') {
+        lateness.observe({ [L.subscription]: subscription }, (Date.now() - event.durationMs - due.getTime()) / 1000);
+      }
     },
     recordAckFailure(subscription) {
       ackFailures.inc({ [L.subscription]: subscription });
@@ -103,6 +118,7 @@ function registerGauges(registry: Registry, sources: MetricsSources): void {
       for (const state of CONNECTION_STATES) this.set({ [L.state]: state }, state === current ? 1 : 0);
     },
   });
+  delayedGauge(registry, sources);
   queueGauge(registry, sources, N.queueDepth, 'Messages ready in the subscription\'s work queue.', (s) => s.queue);
   queueGauge(registry, sources, N.deadLetterDepth, 'Messages parked in the subscription\'s dead-letter queue.', (s) =>
     s.deadLetter ? deadLetterQueueName(s.queue) : undefined,
@@ -129,6 +145,25 @@ function queueGauge(
           if (queue === undefined) return;
           const stats = await withTimeout(sources.queueStats(queue), STATS_TIMEOUT_MS, statsTimedOut).catch(() => undefined);
           if (stats) this.set({ [L.subscription]: s.name, [L.destination]: queue }, stats.messageCount);
+        }),
+      );
+    },
+  });
+}
+
+/** Delayed messages waiting, per level queue: what the broker holds, read at scrape time. */
+function delayedGauge(registry: Registry, sources: MetricsSources): void {
+  new Gauge({
+    name: N.delayedMessages,
+    help: 'Delayed messages waiting in the broker, by delay level queue (all topics share the levels).',
+    labelNames: [L.destination],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        (sources.delayQueues ?? []).map(async (queue) => {
+          const stats = await withTimeout(sources.queueStats(queue), STATS_TIMEOUT_MS, statsTimedOut).catch(() => undefined);
+          if (stats) this.set({ [L.destination]: queue }, stats.messageCount);
         }),
       );
     },

@@ -23,6 +23,10 @@ export type ProblemCode =
   | 'INVALID_IDEMPOTENCY_KEY'
   | 'INVALID_HEADER'
   | 'DUPLICATE_MESSAGE_ID'
+  | 'INVALID_DELAY'
+  | 'INVALID_NOT_BEFORE'
+  | 'DELAY_CONFLICT'
+  | 'DELAY_TOO_LONG'
   | 'MISSING_TOKEN'
   | 'INVALID_TOKEN'
   | 'LOOPBACK_ONLY'
@@ -72,10 +76,17 @@ const mqErrorStatus: Record<MqErrorCode, { retryAfter: number; detail: string }>
   UNROUTABLE: { retryAfter: 10, detail: 'no queue is bound for this message; it was not stored' },
   PUBLISH_NACKED: { retryAfter: 5, detail: 'the broker refused the message (e.g. a full queue)' },
   TOPOLOGY_MISMATCH: { retryAfter: 30, detail: 'the broker topology does not match the configuration' },
+  // Not a broker failure: answered 400 by problemFromMqError, listed only to keep the table total.
+  INVALID_DELAY: { retryAfter: 0, detail: 'the message cannot be delayed' },
 };
 
-/** Maps a `@mq/mq` failure to its 503 problem with `Retry-After`. */
+/**
+ * Maps a `@mq/mq` failure to its 503 problem with `Retry-After`; `INVALID_DELAY` (e.g. exchange
+ * and routing key too long to carry the delay bits, found only by the publisher) is the request's
+ * fault: 400, and nothing was sent.
+ */
 export function problemFromMqError(err: MqError): ProblemError {
+  if (err.code === 'INVALID_DELAY') return new ProblemError(400, 'INVALID_DELAY', err.message, { cause: err });
   const { retryAfter, detail } = mqErrorStatus[err.code] ?? mqErrorStatus.NOT_CONNECTED;
   return new ProblemError(503, err.code, detail, { retryAfterSeconds: retryAfter, cause: err });
 }

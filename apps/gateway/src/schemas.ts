@@ -37,7 +37,19 @@ export const publishHeaders = z.object({
     description: 'Becomes the message id; the consumer processes one id once. Generated (sortable) when absent.',
   }),
   traceparent: z.string().optional().openapi({ param: { name: 'traceparent', in: 'header' }, description: 'W3C trace context, carried into the message.' }),
+  delay: z.string().optional().openapi({
+    param: { name: 'delay', in: 'header' },
+    description: "Hold the message this long before delivery: whole seconds (`900`) or an ISO-8601 duration (`PT15M`, `P1DT2H`; no years or months). At most the topic's `maxDelay`. Not with `Not-Before`.",
+    example: 'PT15M',
+  }),
+  'not-before': z.string().optional().openapi({
+    param: { name: 'not-before', in: 'header' },
+    description: "Deliver no earlier than this RFC 3339 time; a past time is due at once. At most the topic's `maxDelay` ahead. Not with `Delay`.",
+    example: '2026-12-08T09:00:00Z',
+  }),
 });
+
+const notBefore = z.string().openapi({ format: 'date-time', description: 'Set when a delay was asked for: the message is not delivered before this time.' });
 
 /** Application header names on a message: no `x-` prefix (the broker's and this project's own). */
 export const headerName = z.string().regex(/^(?![xX]-)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a header name: letters, digits, ".", "_", "-", not starting with "x-"');
@@ -49,7 +61,7 @@ export const headerValue = z.union([
 ]);
 
 export const accepted = z
-  .object({ id: z.string(), topic: z.string() })
+  .object({ id: z.string(), topic: z.string(), notBefore: notBefore.optional() })
   .openapi('Accepted', { description: 'The broker confirmed the message into a durable queue.' });
 
 export const problem = z
@@ -69,6 +81,10 @@ export const batchMessage = z
     id: messageId.optional().openapi({ description: 'Becomes the message id; generated when absent.' }),
     routingKey: routingKey.optional().openapi({ description: "This message's routing key, where the topic allows overrides." }),
     headers: z.record(headerName, headerValue).optional(),
+    delay: z.union([z.string(), z.number()]).optional().openapi({
+      description: "Hold this message: whole seconds or an ISO-8601 duration such as `PT1M`; at most the topic's `maxDelay`. Not with `notBefore`.",
+    }),
+    notBefore: z.string().optional().openapi({ format: 'date-time', description: 'Deliver no earlier than this RFC 3339 time. Not with `delay`.' }),
   })
   .openapi('BatchMessage');
 
@@ -84,6 +100,7 @@ export const batchResult = z
     status: z.number().int().openapi({ description: '202 confirmed, else the status that message alone would have had.' }),
     code: z.string().optional(),
     detail: z.string().optional(),
+    notBefore: notBefore.optional(),
   })
   .openapi('BatchResult');
 

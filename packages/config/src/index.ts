@@ -3,3 +3,5 @@ export type { Env } from './env.js';
 export type { MqConfig, RetryConfig, SigningConfig, SubscriptionConfig, TokenConfig, TopicConfig } from './schema.js';
 export { mqConfigSchema } from './schema.js';
 export { buildTopology } from './topology.js';
+export { MAX_DELAY_MS } from './schema.js';
+export { parseDuration, parseRfc3339 } from './duration.js';

@@ -78,3 +78,22 @@ describe('buildTopology', () => {
     });
   });
 });
+
+describe('topics.*.maxDelay', () => {
+  const withMaxDelay = (value: string) => valid.replace('routingKey: order.created}', `routingKey: order.created, maxDelay: ${value}}`);
+
+  it('defaults to 7 days and takes seconds or an ISO-8601 duration, in ms', () => {
+    expect(parseConfig(valid, 'mq.yaml').topics.orders?.maxDelay).toBe(604_800_000);
+    expect(parseConfig(withMaxDelay('3600'), 'mq.yaml').topics.orders?.maxDelay).toBe(3_600_000);
+    expect(parseConfig(withMaxDelay('PT15M'), 'mq.yaml').topics.orders?.maxDelay).toBe(900_000);
+    expect(parseConfig(withMaxDelay('0'), 'mq.yaml').topics.orders?.maxDelay).toBe(0);
+  });
+
+  it.each(['P1Y', '-5', '1.5', 'P30D', 'soon'])('refuses %s', (value) => {
+    expect(() => parseConfig(withMaxDelay(value), 'mq.yaml')).toThrow(/topics\.orders\.maxDelay/);
+  });
+
+  it('declares the delay levels of the longest maxDelay', () => {
+    expect(buildTopology(parseConfig(withMaxDelay('PT1H'), 'mq.yaml'), { withQueues: false }).maxDelayMs).toBe(3_600_000);
+  });
+});

@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/**
+ * The longest delay `@mq/mq` can hold (its `MAX_DELAY_MS`: 2^24 - 1 units of 100 ms, 19.4 days).
+ * Repeated here because this package does not depend on the client; a gateway test checks both agree.
+ */
+export const MAX_DELAY_MS = (2 ** 24 - 1) * 100;
+
+/** Seconds, or an ISO-8601 duration string; parsed to milliseconds. 0 = the topic takes no delays. */
+const maxDelay = z
+  .union([z.number().int().min(0).transform((s) => s * 1000), z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'seconds or an ISO-8601 duration such as P7D' });
+    return ms ?? 0;
+  })])
+  .refine((ms) => ms <= MAX_DELAY_MS, `at most ${MAX_DELAY_MS / 1000} s`);
 
 /** Names that are safe as URL path segments and AMQP names alike. */
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-"');
@@ -14,6 +30,8 @@ export const topicSchema = z.strictObject({
   maxBytes: z.number().int().positive().default(256 * 1024),
   /** Content types a request may carry; a trailing `*` matches any subtype. */
   contentTypes: z.array(z.string()).optional(),
+  /** Longest `Delay` / `Not-Before` a publish may ask for, 0 = none; in milliseconds once parsed. */
+  maxDelay: maxDelay.default(7 * 86_400_000),
 });
 
 export const retrySchema = z.strictObject({

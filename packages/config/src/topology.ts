@@ -18,5 +18,7 @@ export function buildTopology(config: MqConfig, { withQueues }: { withQueues: bo
         deadLetter: sub.deadLetter,
       }))
     : [];
-  return { exchanges, queues };
+  // One set of delay levels for all topics: enough for the longest maxDelay.
+  const maxDelayMs = Math.max(0, ...Object.values(config.topics).map((t) => t.maxDelay));
+  return { exchanges, queues, maxDelayMs };
 }

@@ -55,6 +55,9 @@ export function toParked(message: SyncMessage): ParkedMessage {
 function replayEnvelope(message: SyncMessage, queue: string): Envelope {
   const headers = republishHeaders(message.headers);
   for (const name of RUN_HEADERS) delete headers[name];
+  // A replay is the operator's new delivery, not a delayed one: its due time passed long ago
+  // (and would count as hours of lateness).
+  delete headers[MQ_HEADERS.notBefore];
   headers[MQ_HEADERS.replayCount] = Number(message.headers?.[MQ_HEADERS.replayCount] ?? 0) + 1;
   headers[MQ_HEADERS.originalExchange] ??= message.exchange;
   headers[MQ_HEADERS.originalRoutingKey] ??= message.routingKey;

@@ -24,6 +24,14 @@ export interface DeliveryDeps {
   abandoned: () => boolean;
 }
 
+/** The due time of a delayed message, when it carries a valid one. */
+function notBeforeOf(raw: AsyncMessage): Date | undefined {
+  const value = stringHeader(raw, MQ_HEADERS.notBefore);
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
 export function toIncomingMessage(raw: AsyncMessage, queue: string): IncomingMessage {
   return {
     body: bodyOf(raw),
@@ -35,6 +43,7 @@ export function toIncomingMessage(raw: AsyncMessage, queue: string): IncomingMes
     headers: applicationHeaders(raw.headers),
     attempt: attemptOf(raw),
     queue,
+    notBefore: notBeforeOf(raw),
   };
 }
 

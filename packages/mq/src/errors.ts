@@ -15,7 +15,9 @@ export type MqErrorCode =
   /** The client was closed. */
   | 'CLOSED'
   /** A declaration clashed with what the broker already has (e.g. different queue arguments). */
-  | 'TOPOLOGY_MISMATCH';
+  | 'TOPOLOGY_MISMATCH'
+  /** A delay that is negative, not a number, beyond `MAX_DELAY_MS`, or on the default exchange; nothing was sent. */
+  | 'INVALID_DELAY';
 
 /** The one error type `@mq/mq` rejects with. The AMQP error, if any, is `cause`. */
 export class MqError extends Error {

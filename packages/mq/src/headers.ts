@@ -23,6 +23,8 @@ export const MQ_HEADERS = {
   parkId: 'x-mq-park-id',
   /** How many times the message was replayed from the dead-letter queue. */
   replayCount: 'x-mq-replay-count',
+  /** Set on a delayed publish: ISO time before which it must not be delivered. */
+  notBefore: 'x-mq-not-before',
 } as const;
 
 export const LAST_ERROR_MAX_CHARS = 1000;

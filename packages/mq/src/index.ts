@@ -9,4 +9,5 @@ export { MemoryDedupStore, type MemoryDedupStoreOptions } from './dedup.js';
 export { RedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup-store.js';
 export { MQ_HEADERS } from './headers.js';
 export { deadLetterQueueName, queuesOf } from './retry.js';
+export { DELAY_DELIVERY_EXCHANGE, DELAY_UNIT_MS, DELAY_UNROUTABLE, delayQueueNames, MAX_DELAY_MS } from './delay.js';
 export { withTimeout } from './with-timeout.js';

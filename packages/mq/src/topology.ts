@@ -1,5 +1,6 @@
 import { AMQPChannelError, AMQPConnectionError, type Channel, type Connection } from 'rabbitmq-client';
 import { MqError } from './errors.js';
+import { delayLevelCount, delayMirrorPattern, DELAY_DELIVERY_EXCHANGE, deliveryDeclarations, levelDeclarations } from './delay.js';
 import { deadLetterQueueName, delayTiers, retryQueueName } from './retry.js';
 import type { QueueSpec, Topology } from './types.js';
 
@@ -59,6 +60,12 @@ function queueDeclarations(spec: QueueSpec): Declaration[] {
       what: `binding of queue "${spec.name}" to exchange "${b.exchange}" (${b.routingKey})`,
       run: (ch) => ch.queueBind({ queue: spec.name, exchange: b.exchange, routingKey: b.routingKey }),
     })),
+    // The mirror of each binding on the delay delivery exchange: delayed messages reach this queue
+    // at due time exactly when an undelayed one to the same exchange and routing key would.
+    ...spec.bindings.map((b): Declaration => ({
+      what: `delayed-delivery binding of queue "${spec.name}" (${b.exchange}, ${b.routingKey})`,
+      run: (ch) => ch.queueBind({ queue: spec.name, exchange: DELAY_DELIVERY_EXCHANGE, routingKey: delayMirrorPattern(b.exchange, b.routingKey) }),
+    })),
     ...delayTiers(spec.retry).map((d) => queue(retryQueueName(spec.name, d), retryQueueArguments(spec.name, d))),
   ];
 }
@@ -70,6 +77,8 @@ export function declarations(topology: Topology): Declaration[] {
       what: `exchange "${name}"`,
       run: (ch) => ch.exchangeDeclare({ exchange: name, type: 'topic', durable: true }),
     })),
+    ...deliveryDeclarations(),
+    ...levelDeclarations(delayLevelCount(topology.maxDelayMs ?? 0)),
     ...topology.queues.flatMap(queueDeclarations),
   ];
 }

@@ -76,6 +76,12 @@ export interface Topology {
   /** Durable topic exchanges. */
   exchanges: string[];
   queues: QueueSpec[];
+  /**
+   * The longest delay publishers will ask for: the delay levels it needs are declared (binary
+   * levels of 100 ms × 2^k, shared by every topic; at most `MAX_DELAY_MS`). 0 declares none.
+   * @default 0
+   */
+  maxDelayMs?: number;
 }
 
 /** Bounds of a {@link Publisher}: nothing is ever buffered without limit. */
@@ -103,11 +109,21 @@ export interface OutgoingMessage {
   /** Becomes AMQP `message-id`; generated (sortable, unique) when absent. */
   messageId?: string;
   headers?: Record<string, HeaderValue>;
+  /**
+   * Hold the message in the broker for this long (rounded up to 100 ms) before it is routed by
+   * the exchange's bindings of that time. Needs the delay levels declared
+   * (`Topology.maxDelayMs`); at most `MAX_DELAY_MS`. 0 or absent = now.
+   */
+  delayMs?: number;
+  /** The due time to record with a delayed message; default now + `delayMs`. */
+  notBefore?: Date;
 }
 
 /** The outcome of a confirmed publish. */
 export interface PublishResult {
   messageId: string;
+  /** For a delayed message: the time before which it is not delivered. */
+  notBefore?: Date;
 }
 
 /** Publishes with confirms; create with `MqClient.createPublisher()`. */
@@ -135,6 +151,8 @@ export interface IncomingMessage {
   headers: Record<string, unknown>;
   /** 1-based; counted in our own header, so it holds on RabbitMQ 4.x and resets on replay. */
   attempt: number;
+  /** Set when the message was published with a delay: the time it was due. */
+  notBefore?: Date;
   /** The queue it was consumed from. */
   queue: string;
 }

@@ -35,6 +35,10 @@ export const metricNames = {
   circuitOpen: 'mq_circuit_open',
   /** Counter: acks/nacks of finished deliveries that could not be sent (the broker redelivers those messages). */
   ackFailures: 'mq_ack_failures_total',
+  /** Gauge: delayed messages waiting in the broker's delay levels, by level queue. */
+  delayedMessages: 'mq_delayed_messages',
+  /** Histogram (s): how long after its due time (`Not-Before`) a delayed message was first delivered. */
+  delayLateness: 'mq_delay_lateness_seconds',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

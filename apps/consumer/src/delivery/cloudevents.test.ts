@@ -57,4 +57,15 @@ describe('CloudEvents headers', () => {
     expect(encodeHeaderValue('order.created')).toBe('order.created');
     expect(encodeHeaderValue('a b"%é')).toBe('a%20b%22%25%C3%A9');
   });
+
+  it('says when a delayed message was due, and nothing on an undelayed one', () => {
+    const notBefore = new Date('2026-12-07T09:00:00Z');
+    const timestamp = new Date('2026-12-07T08:45:00Z');
+    expect(cloudEventHeaders(testMessage({ notBefore, timestamp }), 's')).toMatchObject({
+      'x-delivery-not-before': '2026-12-07T09:00:00.000Z',
+      'ce-time': '2026-12-07T08:45:00.000Z', // still the publish time
+    });
+    expect(cloudEventHeaders(testMessage(), 's')).not.toHaveProperty('x-delivery-not-before');
+    expect(cloudEventHeaders(testMessage({ headers: { 'x-delivery-not-before': 'forged' } }), 's')).not.toHaveProperty('x-delivery-not-before');
+  });
 });

@@ -3,6 +3,8 @@ import type { IncomingMessage } from '@mq/mq';
 
 /** The 1-based delivery attempt of this message to this app (1 on the first try). */
 export const ATTEMPT_HEADER = 'x-delivery-attempt';
+/** Set only on a message that was published with a delay: the RFC 3339 time it was due. */
+export const NOT_BEFORE_HEADER = 'x-delivery-not-before';
 
 /**
  * CloudEvents HTTP binding: header values are printable ASCII, with space, `"`, `%` and
@@ -33,6 +35,7 @@ export function cloudEventHeaders(
   headers['ce-time'] = (message.timestamp ?? now ?? new Date()).toISOString();
   headers['content-type'] = message.contentType ?? 'application/octet-stream';
   headers[ATTEMPT_HEADER] = String(message.attempt);
+  if (message.notBefore) headers[NOT_BEFORE_HEADER] = message.notBefore.toISOString();
   addTraceHeaders(headers, message, injected);
   return headers;
 }
@@ -45,7 +48,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * Headers the HTTP client or this request owns; a message header of that name is not forwarded
  * (`webhook-*` included, so a publisher cannot pass a signature of its own to an app).
  */
-const RESERVED = /^(host|connection|keep-alive|upgrade|te|trailer|transfer-encoding|expect|proxy-.*|content-.*|ce-.*|x-delivery-attempt|traceparent|tracestate|baggage|webhook-.*)$/i;
+const RESERVED = /^(host|connection|keep-alive|upgrade|te|trailer|transfer-encoding|expect|proxy-.*|content-.*|ce-.*|x-delivery-attempt|x-delivery-not-before|traceparent|tracestate|baggage|webhook-.*)$/i;
 
 /**
  * The message's own application headers (e.g. the gateway batch API's per-message `headers`),

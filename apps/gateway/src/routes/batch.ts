@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { OutgoingMessage } from '@mq/mq';
+import { resolveDelay } from '../delay.js';
 import { ProblemError, toProblem } from '../errors.js';
 import { batchAccepted, batchRequest, publishQuery, topicParams } from '../schemas.js';
 import type { Topic } from '../topics.js';
@@ -14,6 +15,8 @@ interface BatchInput {
   id?: string | undefined;
   routingKey?: string | undefined;
   headers?: Record<string, string | number | boolean> | undefined;
+  delay?: string | number | undefined;
+  notBefore?: string | undefined;
 }
 
 interface BatchResult {
@@ -22,6 +25,7 @@ interface BatchResult {
   status: number;
   code?: string;
   detail?: string;
+  notBefore?: string;
 }
 
 /** Builds every message first, so any invalid one rejects the whole batch with nothing published. */
@@ -32,6 +36,7 @@ function prepare(topic: Topic, routingKey: string, inputs: BatchInput[], deps: A
     if (seen.has(id)) throw new ProblemError(400, 'DUPLICATE_MESSAGE_ID', `message ${index} repeats id "${id}"`);
     seen.add(id);
     checkSchema(topic, input.data, index);
+    const delay = resolveDelay(topic, input, { index });
     const key = input.routingKey === undefined ? routingKey : chooseRoutingKey(topic, input.routingKey);
     const body = Buffer.from(JSON.stringify(input.data));
     if (body.length > topic.maxBytes) {
@@ -39,7 +44,8 @@ function prepare(topic: Topic, routingKey: string, inputs: BatchInput[], deps: A
     }
     // The publisher copies the headers, so messages without their own can share the trace headers.
     const headers = input.headers ? { ...input.headers, ...trace } : trace;
-    return { exchange: topic.exchange, routingKey: key, body, contentType: 'application/json', messageId: id, headers };
+    const delayed = delay && { delayMs: delay.delayMs, notBefore: delay.notBefore };
+    return { exchange: topic.exchange, routingKey: key, body, contentType: 'application/json', messageId: id, headers, ...delayed };
   });
 }
 
@@ -83,7 +89,8 @@ export function registerBatchRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps):
     const failures: ProblemError[] = [];
     const results = settled.map((outcome, index): BatchResult => {
       const id = messages[index]!.messageId!;
-      if (outcome.status === 'fulfilled') return { index, id, status: 202 };
+      const due = messages[index]!.notBefore;
+      if (outcome.status === 'fulfilled') return due ? { index, id, status: 202, notBefore: due.toISOString() } : { index, id, status: 202 };
       const problem = toProblem(outcome.reason);
       failures.push(problem);
       return { index, id, status: problem.status, code: problem.code, detail: problem.detail };

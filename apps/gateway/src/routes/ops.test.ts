@@ -89,7 +89,7 @@ describe('/openapi.json', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const single = doc.paths['/v1/topics/{topic}/messages']!.post!;
-    expect(single.parameters!.map((p) => p.name).sort()).toEqual(['idempotency-key', 'routingKey', 'topic', 'traceparent'].sort());
+    expect(single.parameters!.map((p) => p.name).sort()).toEqual(['delay', 'idempotency-key', 'not-before', 'routingKey', 'topic', 'traceparent'].sort());
     expect(Object.keys(single.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '404', '413', '415', '422', '429', '503']));
     expect(doc.paths['/v1/topics/{topic}/messages/batch']).toBeDefined();
     expect(doc.components.schemas).toHaveProperty('BatchRequest');

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ProblemError } from '../errors.js';
 import { isJson } from '../content-type.js';
+import { resolveDelay } from '../delay.js';
 import { accepted, messageId, publishHeaders, publishQuery, routingKey as routingKeySchema, topicParams } from '../schemas.js';
 import type { Topic } from '../topics.js';
 import { checkField, checkQueryField, parseJson, traceHeaders } from '../validation.js';
@@ -52,6 +53,7 @@ export function registerPublishRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps
     const topic = c.get('topic');
     const routingKey = chooseRoutingKey(topic, checkQueryField(routingKeySchema, c.req.queries('routingKey'), 'INVALID_ROUTING_KEY', 'routingKey'));
     const id = checkField(messageId, c.req.header('idempotency-key'), 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key') ?? deps.newMessageId();
+    const delay = resolveDelay(topic, { delay: c.req.header('delay'), notBefore: c.req.header('not-before') });
     const contentType = c.get('contentType');
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (isJson(contentType.mediaType)) checkSchema(topic, parseJson(body));
@@ -62,7 +64,8 @@ export function registerPublishRoute(app: OpenAPIHono<GatewayEnv>, deps: AppDeps
       contentType: contentType.header,
       messageId: id,
       headers: traceHeaders((name) => c.req.header(name)),
+      ...(delay && { delayMs: delay.delayMs, notBefore: delay.notBefore }),
     });
-    return c.json({ id, topic: topic.name }, 202);
+    return c.json(delay ? { id, topic: topic.name, notBefore: delay.notBefore.toISOString() } : { id, topic: topic.name }, 202);
   });
 }

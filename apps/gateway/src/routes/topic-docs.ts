@@ -22,7 +22,7 @@ export function documentTopics(app: OpenAPIHono<GatewayEnv>, deps: AppDeps): voi
       method: 'post',
       path: `/v1/topics/${topic.name}/messages`,
       summary: `Publish to ${topic.name}`,
-      description: `Exchange \`${topic.exchange}\`, routing key \`${topic.routingKey}\`; at most ${topic.maxBytes} bytes.`,
+      description: `Exchange \`${topic.exchange}\`, routing key \`${topic.routingKey}\`; at most ${topic.maxBytes} bytes; \`Delay\` / \`Not-Before\` at most ${topic.maxDelay / 1000} s ahead.`,
       tags: ['topics'],
       request: {
         ...(topic.allowRoutingKey ? { query: publishQuery } : {}),
