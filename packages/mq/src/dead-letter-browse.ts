@@ -27,7 +27,7 @@ export function browseChannel(
       if (finished) return;
       finished = true;
       clearTimeout(idle);
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      if (error) reject(error instanceof Error ? error : new Error('browsing failed', { cause: error }));
       else resolve(seen);
     };
     const armIdle = () => {
