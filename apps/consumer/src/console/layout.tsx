@@ -11,6 +11,8 @@ const HTMX_CONFIG = JSON.stringify({
   allowScriptTags: false,
   selfRequestsOnly: true,
   includeIndicatorStyles: false,
+  // Every element says its own target and swap: an inherited outerHTML swap once replaced #main itself.
+  disableInheritance: true,
 });
 
 /** The page every `/console` URL serves: the login form and an empty frame; data comes in fragments once logged in. */
@@ -22,6 +24,7 @@ export function Shell() {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>mq consumer console</title>
+        <link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/console/assets/console.css" />
         <script src="/console/assets/htmx.min.js"></script>
         <script src="/console/assets/console.js"></script>
