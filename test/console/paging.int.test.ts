@@ -108,7 +108,7 @@ describe('console with 10,000 parked messages', () => {
       await page.getByRole('link', { name: oldest! }).click();
       await page.locator(`[data-message-id="${oldest}"]`).waitFor();
     });
-    expect(await page.evaluate(() => document.querySelectorAll('tr').length)).toBeGreaterThan(0); // the page still answers
+    expect(await page.evaluate('document.querySelectorAll("tr").length')).toBeGreaterThan(0); // the page still answers
 
     const slowestLivez = await probe.stop();
     // The consumer's own longest event-loop delay over the steps (the probe's answer times also
