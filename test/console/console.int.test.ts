@@ -123,6 +123,20 @@ describe('operator console', () => {
     await page.close();
   });
 
+  it('can be used by keyboard alone', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${consumer.url}/console`);
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('token'); // focused on load
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+    const link = page.getByRole('link', { name: names.subscription });
+    await link.waitFor();
+    for (let tab = 0; tab < 10 && !(await link.evaluate((el) => el === el.ownerDocument.activeElement)); tab++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: `Parked messages of ${names.subscription}` }).waitFor();
+    await page.close();
+  });
+
   it('rejects a wrong token: the login form says so and no data is shown', async () => {
     const page = await logIn('not-the-token');
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('refused (401)');
