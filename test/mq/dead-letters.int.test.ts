@@ -6,8 +6,8 @@ const { client, declared } = useBroker();
 const publisher = client.createPublisher();
 
 /** Declares a queue whose consumer parks everything not marked `ok`, and parks `count` messages. */
-async function parkedQueue(count: number) {
-  const topology = await declared();
+async function parkedQueue(count: number, overrides: Parameters<typeof declared>[0] = {}) {
+  const topology = await declared(overrides);
   const handled: IncomingMessage[] = [];
   const consumer = client.createConsumer({ queue: topology.queue }, (m) => {
     handled.push(m);
@@ -87,5 +87,19 @@ describe('dead letters', () => {
     expect(await admin.replay(queue, [ids[0]!, 'nope'])).toEqual({ replayed: 1, failed: [], notParked: ['nope'] });
     expect((await admin.list(queue)).map((p) => p.id)).toEqual([ids[1]]);
     expect((await client.queueStats(queue)).messageCount).toBe(2);
+  });
+
+  it('leaves a message parked when the work queue refuses it, names it, and replays the rest', async () => {
+    // A full work queue (x-max-length 1, reject-publish) nacks the replays once it is full
+    // (a quorum queue may take one past its limit before it starts refusing).
+    const { queue, ids, consumer } = await parkedQueue(4, { maxLength: 1 });
+    await consumer.close();
+    const result = await client.deadLetters().replay(queue);
+    expect(result.failed.length).toBeGreaterThan(0);
+    expect(result.replayed + result.failed.length).toBe(4);
+    expect(result.failed.map((f) => f.id)).toEqual(ids.slice(result.replayed));
+    expect(result.failed[0]!.error).toMatch(/refused/);
+    expect((await client.deadLetters().list(queue)).map((p) => p.id)).toEqual(ids.slice(result.replayed));
+    expect((await client.queueStats(queue)).messageCount).toBe(result.replayed);
   });
 });
