@@ -97,14 +97,20 @@ describe('operator console', () => {
     await page.getByRole('link', { name: 'All reasons' }).click();
     await expect.poll(() => page.locator('tbody tr[data-id]').count()).toBe(2);
     await page.getByLabel(`Select ${unprocessable[0]}`).check();
+    await page.getByLabel(`Select ${unprocessable[2]}`).check();
+    // Someone else replays one of them first: the outcome must say it was not parked any more.
+    const other = await fetch(`${consumer.url}/v1/subscriptions/${names.subscription}/dead-letters/${unprocessable[2]}/replay`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(other.status).toBe(200);
     await page.getByRole('button', { name: 'Replay selected' }).click();
-    await expect.poll(() => page.locator('[data-outcome=replay]').textContent()).toContain('Replayed 1 message');
-    await expect.poll(() => page.locator('tbody tr[data-id]').count()).toBe(1); // the list read the queue again
+    const outcome = page.locator('[data-outcome=replay]');
+    await expect.poll(() => outcome.textContent()).toContain('Replayed 1 message');
+    expect(await outcome.textContent()).toContain(`Not parked (any more): ${unprocessable[2]}`);
+    await expect.poll(() => page.locator('tbody tr[data-id]').count()).toBe(0); // the list read the queue again
     await page.close();
   });
 
   it('purges only after a confirmation that names the count', async () => {
-    await park([randomUUID(), randomUUID()], 410);
+    await park([randomUUID(), randomUUID(), randomUUID()], 410);
     const page = await logIn(token);
     await page.goto(`${consumer.url}/console/s/${names.subscription}`);
     await page.getByRole('button', { name: 'Purge…' }).click();
