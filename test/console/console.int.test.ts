@@ -143,6 +143,16 @@ describe('operator console', () => {
     await page.close();
   });
 
+  it('serves loopback clients without a token when no tokens are configured, like the admin API', async () => {
+    const open = await startApp('consumer', { config: consumerConfig({ ...names, subscription: 'loopback' }, { url: `${sample.url}${path}` }) });
+    const page = await browser.context.newPage();
+    await page.goto(`${open.url}/console`);
+    await page.getByRole('button', { name: 'Log in' }).click(); // an empty token field
+    await page.locator('tr[data-subscription="loopback"]').waitFor();
+    await page.close();
+    await open.stop();
+  });
+
   it('rejects a wrong token: the login form says so and no data is shown', async () => {
     const page = await logIn('not-the-token');
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('refused (401)');

@@ -98,6 +98,7 @@ export function createConsole(deps: ConsoleDeps): Hono {
   });
 
   registerMessageAndPurge(app, api);
+  app.all('/ui/*', (c) => c.html(<Problem status={404} code="NOT_FOUND" detail={`no console view ${c.req.path}`} />, 404));
   app.get('*', (c) => c.html(html`<!doctype html>${<Shell />}`));
   return app;
 }
