@@ -43,12 +43,26 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Hono {
     c.json(deps.subscriptions.map((s) => ({ name: s.name, queue: s.queue, deadLetterQueue: s.deadLetter ? deadLetterQueueName(s.queue) : null }))),
   );
 
+  const routes: Routes = { deadLetters: deps.deadLetters, index, subscriptionOf };
+  registerReads(app, routes);
+  registerActions(app, routes);
+  return app;
+}
+
+interface Routes {
+  deadLetters: DeadLetterAdmin;
+  index: ParkedIndex;
+  subscriptionOf: (c: Context) => AdminSubscription | Response;
+}
+
+/** Listing, groups, pages and one message: none of them removes anything. */
+function registerReads(app: Hono, { deadLetters, index, subscriptionOf }: Routes): void {
   app.get('/:name/dead-letters', async (c) => {
     const sub = subscriptionOf(c);
     if (sub instanceof Response) return sub;
     const limit = parseInteger(c.req.query('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
     if (limit === undefined) return problem(c, 400, 'BAD_REQUEST', `limit must be an integer 1..${MAX_LIMIT}`);
-    const parked = await deps.deadLetters.list(sub.queue, limit);
+    const parked = await deadLetters.list(sub.queue, limit);
     return c.json({ subscription: sub.name, queue: deadLetterQueueName(sub.queue), messages: parked.map(messageJson) });
   });
 
@@ -73,17 +87,20 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Hono {
     const sub = subscriptionOf(c);
     if (sub instanceof Response) return sub;
     const id = c.req.param('id');
-    const found = await findParked(deps.deadLetters, sub.queue, id);
+    const found = await findParked(deadLetters, sub.queue, id);
     if (!found) return problem(c, 404, 'NOT_PARKED', `no parked message "${id}"`);
     return c.json(found);
   });
+}
 
+/** Replay and purge; each refreshes the snapshot the groups and pages read. */
+function registerActions(app: Hono, { deadLetters, index, subscriptionOf }: Routes): void {
   app.post('/:name/dead-letters/replay', async (c) => {
     const sub = subscriptionOf(c);
     if (sub instanceof Response) return sub;
     const selection = parseSelection(await c.req.json().catch(() => undefined));
     if (typeof selection === 'string') return problem(c, 400, 'BAD_REQUEST', selection);
-    const result = await deps.deadLetters.replay(sub.queue, selection.select);
+    const result = await deadLetters.replay(sub.queue, selection.select);
     index.invalidate(sub.queue);
     return c.json(result);
   });
@@ -91,7 +108,7 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Hono {
   app.post('/:name/dead-letters/:id/replay', async (c) => {
     const sub = subscriptionOf(c);
     if (sub instanceof Response) return sub;
-    const result = await deps.deadLetters.replay(sub.queue, [c.req.param('id')]);
+    const result = await deadLetters.replay(sub.queue, [c.req.param('id')]);
     index.invalidate(sub.queue);
     if (result.notParked.length > 0) return problem(c, 404, 'NOT_PARKED', `no parked message "${c.req.param('id')}"`);
     return c.json(result);
@@ -103,14 +120,13 @@ export function createAdminRoutes(deps: AdminRoutesDeps): Hono {
     const raw = c.req.query('expected');
     const expected = raw === undefined ? undefined : parseInteger(raw, 0, 0, Number.MAX_SAFE_INTEGER);
     if (raw !== undefined && expected === undefined) return problem(c, 400, 'BAD_REQUEST', 'expected must be an integer >= 0');
-    const result = await deps.deadLetters.purge(sub.queue, expected);
+    const result = await deadLetters.purge(sub.queue, expected);
     index.invalidate(sub.queue);
     if (expected !== undefined && result.parked !== expected) {
       return problem(c, 409, 'COUNT_MISMATCH', `${result.parked} messages are parked, not ${expected}: nothing was purged`);
     }
     return c.json(result);
   });
-  return app;
 }
 
 /** Browses until the id turns up: one message's body without holding every body in memory. */

@@ -61,6 +61,18 @@ export function createConsole(deps: ConsoleDeps): Hono {
     });
   });
 
+  registerStatusViews(app, api);
+  registerParkedViews(app, api);
+  registerMessageAndPurge(app, api);
+  app.all('/ui/*', (c) => c.html(<Problem status={404} code="NOT_FOUND" detail={`no console view ${c.req.path}`} />, 404));
+  app.get('*', (c) => c.html(html`<!doctype html>${<Shell />}`));
+  return app;
+}
+
+type Api = <T>(c: Context, path: string, init?: { method?: string; body?: unknown }) => ReturnType<typeof callAdmin<T>>;
+
+/** The login check and the subscriptions page (its table refreshes itself). */
+function registerStatusViews(app: Hono, api: Api): void {
   app.get('/ui/check', async (c) => {
     const answer = await api(c, '/v1/subscriptions');
     return answer.ok ? c.text('ok') : c.text(answer.detail, answer.status as 401);
@@ -74,7 +86,10 @@ export function createConsole(deps: ConsoleDeps): Hono {
     const answer = await api<StatusBody>(c, '/v1/status');
     return answer.ok ? c.html(<SubscriptionsTable status={answer.body} />) : c.html(<Problem {...answer} />, answer.status as 401);
   });
+}
 
+/** A subscription's parked messages (groups and one page) and the replay of a selection, a group or all. */
+function registerParkedViews(app: Hono, api: Api): void {
   app.get('/ui/s/:name', async (c) => {
     const reason = c.req.query('reason');
     const offset = Math.max(0, Number.parseInt(c.req.query('offset') ?? '0', 10) || 0);
@@ -96,14 +111,7 @@ export function createConsole(deps: ConsoleDeps): Hono {
     }
     return replayed(c, await api<ReplayResult>(c, `/v1/subscriptions/${enc(sub(c))}/dead-letters/replay`, { method: 'POST', body }));
   });
-
-  registerMessageAndPurge(app, api);
-  app.all('/ui/*', (c) => c.html(<Problem status={404} code="NOT_FOUND" detail={`no console view ${c.req.path}`} />, 404));
-  app.get('*', (c) => c.html(html`<!doctype html>${<Shell />}`));
-  return app;
 }
-
-type Api = <T>(c: Context, path: string, init?: { method?: string; body?: unknown }) => ReturnType<typeof callAdmin<T>>;
 
 /** The outcome of a replay, and a signal for the list to read the queue again. */
 function replayed(c: Context, answer: Awaited<ReturnType<typeof callAdmin<ReplayResult>>>) {
@@ -112,6 +120,7 @@ function replayed(c: Context, answer: Awaited<ReturnType<typeof callAdmin<Replay
   return c.html(<ReplayOutcome result={answer.body} />);
 }
 
+/** One message, its replay, and the purge. */
 function registerMessageAndPurge(app: Hono, api: Api): void {
   app.get('/ui/s/:name/m/:id', async (c) => {
     const answer = await api<ParkedMessageJson>(c, `/v1/subscriptions/${enc(sub(c))}/dead-letters/${enc(c.req.param('id'))}`);
@@ -123,6 +132,11 @@ function registerMessageAndPurge(app: Hono, api: Api): void {
     replayed(c, await api<ReplayResult>(c, `/v1/subscriptions/${enc(sub(c))}/dead-letters/${enc(c.req.param('id'))}/replay`, { method: 'POST' })),
   );
 
+  registerPurge(app, api);
+}
+
+/** Purge: a confirmation naming the live count, then a purge at exactly that count. */
+function registerPurge(app: Hono, api: Api): void {
   const purgeAction = (c: Context) => `/console/ui/s/${enc(sub(c))}/purge`;
   /** The count the confirmation names: the live one, not a snapshot's. */
   const parkedNow = async (c: Context) => {
