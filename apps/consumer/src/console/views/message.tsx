@@ -17,7 +17,7 @@ export function MessagePage({ name, message }: { name: string; message: ParkedMe
       </h2>
       <div id="outcome" role="status" aria-live="polite"></div>
       <div class="actions">
-        <button type="button" hx-post={replay} hx-target="#outcome">Replay this message</button>
+        <button type="button" hx-post={replay} hx-target="#outcome" hx-disabled-elt="this">Replay this message</button>
       </div>
       <dl>
         <dt>Reason</dt><dd>{message.reason} ({message.parkedReason ?? 'parked'})</dd>

@@ -40,7 +40,7 @@ export function ReplayOutcome({ result }: { result: ReplayResult }) {
 /** The purge confirmation: it names the count, and the purge only happens at that count. */
 export function PurgeConfirm({ name, parked, action }: { name: string; parked: number; action: string }) {
   return (
-    <form class="outcome bad" hx-post={action} hx-target="#outcome" data-outcome="purge-confirm">
+    <form id="purge-form" class="outcome bad" hx-post={action} hx-target="#outcome" hx-disabled-elt="#purge-form button" data-outcome="purge-confirm">
       <p>
         Purge <strong>{plural(parked, 'parked message')}</strong> of {name}? They are deleted for good.
       </p>

@@ -116,7 +116,7 @@ export function ParkedPage(props: ParkedProps) {
       <div id="parked-list" hx-get={urls.parked(name, { reason, offset: page.offset }).ui} hx-trigger="parked-changed from:body" hx-select="#parked-list" hx-swap="outerHTML">
       <Groups name={name} reason={reason} groups={groups} />
       <h3>{reason === undefined ? 'All parked messages' : `Reason: ${reason}`} <span class="muted">(newest first)</span></h3>
-      <form id="parked-form" hx-post={`${base}/replay`} hx-target="#outcome">
+      <form id="parked-form" hx-post={`${base}/replay`} hx-target="#outcome" hx-disabled-elt="#parked-form button" hx-indicator="#parked-working">
         <div class="actions">
           <button type="submit" name="action" value="selected">Replay selected</button>
           {reason !== undefined && (
@@ -126,6 +126,7 @@ export function ParkedPage(props: ParkedProps) {
           )}
           <button type="submit" name="action" value="all" class="secondary">Replay all ({plural(groups.total, 'message')})</button>
           <button type="button" class="danger" hx-get={`${base}/purge`} hx-target="#outcome">Purge…</button>
+          <span id="parked-working" class="htmx-indicator muted">Working… (a replay of thousands takes a while; each message is confirmed first)</span>
         </div>
         {reason !== undefined && <input type="hidden" name="reason" value={reason} />}
         <Pager name={name} reason={reason} page={page} />
