@@ -109,10 +109,13 @@ describe('operator console', () => {
     await page.close();
   });
 
-  it('purges only after a confirmation that names the count', async () => {
-    await park([randomUUID(), randomUUID(), randomUUID()], 410);
+  it('shows new parked messages live, and purges only after a confirmation that names the count', async () => {
     const page = await logIn(token);
-    await page.goto(`${consumer.url}/console/s/${names.subscription}`);
+    const parkedCell = page.locator(`tr[data-subscription="${names.subscription}"] [data-field=parked]`);
+    await expect.poll(() => parkedCell.textContent()).toBe('0');
+    await park([randomUUID(), randomUUID(), randomUUID()], 410);
+    await expect.poll(() => parkedCell.textContent(), { timeout: 10_000 }).toBe('3'); // the table refreshes itself
+    await page.getByRole('link', { name: names.subscription }).click();
     await page.getByRole('button', { name: 'Purge…' }).click();
     const confirm = page.locator('[data-outcome=purge-confirm]');
     await expect.poll(() => confirm.textContent()).toContain('Purge 3 parked messages');
