@@ -93,7 +93,7 @@ function printTryIt(gateway: RunningApp, sample: RunningApp, configPath: string,
   console.log(`
   The local stack is up (config: ${relative}).
     gateway     ${gateway.url}   (docs: ${gateway.url}/docs)
-    consumer    ${apps.find((a) => a.name === 'consumer')?.url ?? ''}   (health and admin API)
+    consumer    ${apps.find((a) => a.name === 'consumer')?.url ?? ''}   (health, admin API; console: /console)
     sample app  ${sample.url}   (receives the deliveries)
 
   Publish a message:

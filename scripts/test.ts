@@ -9,5 +9,6 @@ await runWithBrokers({
   label: 'setup',
   command: 'vitest',
   args: ['run', ...vitestArgs],
+  chromium: true,
   checks: vitestArgs.length === 0 ? [{ command: 'eslint', args: ['.'] }] : [],
 });

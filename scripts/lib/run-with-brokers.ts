@@ -1,7 +1,7 @@
 // The shape of `npm test` and `npm run bench`: brokers (reused or private), build, one command
 // with AMQP_URL / REDIS_URL pointing at them, then stop what we started and exit with its code.
 import { buildAll, runCommand, type RunningCommand } from './run-command.ts';
-import { ensureRabbit, ensureRedis, type Service } from './services.ts';
+import { ensureChromium, ensureRabbit, ensureRedis, type Service } from './services.ts';
 
 /** What to run once the brokers are there and the build is done. */
 export interface RunWithBrokersOptions {
@@ -11,6 +11,8 @@ export interface RunWithBrokersOptions {
   args: string[];
   /** Also make sure a Redis answers (the consumer's dedup store and its tests). @default true */
   redis?: boolean;
+  /** Also make sure Chromium is installed (the console's browser tests). @default false */
+  chromium?: boolean;
   /** Commands that must pass, after the build, before the main one runs (e.g. lint). */
   checks?: { command: string; args: string[] }[];
 }
@@ -38,6 +40,7 @@ export async function runWithBrokers(options: RunWithBrokersOptions): Promise<ne
       services.push(redis);
       env.REDIS_URL = redis.url;
     }
+    if (options.chromium) ensureChromium(log);
     log('building');
     await buildAll();
     for (const check of options.checks ?? []) {

@@ -74,6 +74,21 @@ export async function ensureRabbit(log: Log): Promise<Service> {
   return { url: node.url, started: true, stop: () => node.dispose() };
 }
 
+/** Where Debian's `chromium` package puts the browser the console's tests drive. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * The browser for the console's browser tests (Playwright driving Debian's Chromium, not a
+ * downloaded build): installs the `chromium` package when `executable` is missing. Returns its path.
+ */
+export function ensureChromium(log: Log, executable = CHROMIUM_PATH): string {
+  if (existsSync(executable)) return executable;
+  log(`chromium: ${executable} is missing; installing Debian's chromium`);
+  aptInstall('chromium', log);
+  if (!existsSync(executable)) throw new Error(`installing chromium did not provide ${executable}`);
+  return executable;
+}
+
 /** Reuses the Redis at REDIS_URL if it answers PING, else starts a private redis-server. */
 export async function ensureRedis(log: Log): Promise<Service> {
   const url = process.env.REDIS_URL || DEFAULT_REDIS_URL;

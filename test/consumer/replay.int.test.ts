@@ -63,7 +63,7 @@ describe('dead-letter admin API', () => {
     await park([id]);
     await clearControl(sample);
     const response = await admin(`/${id}/replay`, { method: 'POST' });
-    expect(await response.json()).toEqual({ replayed: 1 });
+    expect(await response.json()).toEqual({ replayed: 1, failed: [], notParked: [] });
     await expect.poll(() => deliveriesOf(id), { timeout: 15_000 }).toHaveLength(2);
     const [, replayed] = await deliveriesOf(id);
     expect(replayed).toMatchObject({ status: 200, body: `body of ${id}` });
@@ -76,7 +76,7 @@ describe('dead-letter admin API', () => {
     await park(ids);
     await clearControl(sample);
     await control(sample, { ceId: ids[2], status: 400 }); // still poison
-    expect(await (await admin('/replay', { method: 'POST', body: JSON.stringify({ ids: [ids[0]] }) })).json()).toEqual({ replayed: 1 });
+    expect(await (await admin('/replay', { method: 'POST', body: JSON.stringify({ ids: [ids[0]] }) })).json()).toEqual({ replayed: 1, failed: [], notParked: [] });
     await expect.poll(async () => (await deliveriesOf(ids[0]!)).map((r) => r.status), { timeout: 15_000 }).toEqual([422, 200]);
     expect((await admin('/replay', { method: 'POST', body: '{}' })).status).toBe(400);
     const all = (await (await admin('/replay', { method: 'POST', body: JSON.stringify({ all: true }) })).json()) as { replayed: number };

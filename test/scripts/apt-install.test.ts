@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aptInstall } from '../../scripts/lib/services.ts';
+import { aptInstall, ensureChromium } from '../../scripts/lib/services.ts';
 
 // The install branch can't run for real on a machine that has the packages, so fake apt-get
 // and sudo on the PATH record how they were called.
@@ -49,5 +49,16 @@ describe('aptInstall', () => {
     vi.stubEnv('PATH', `${dir}:${process.env.PATH}`);
     vi.spyOn(process, 'getuid').mockReturnValue(0);
     expect(() => aptInstall('rabbitmq-server', () => undefined)).toThrow(/installing rabbitmq-server failed: apt-get exited with 100/);
+  });
+
+  it('installs chromium for the browser tests only when its executable is missing', () => {
+    vi.stubEnv('PATH', `${dir}:${process.env.PATH}`);
+    vi.spyOn(process, 'getuid').mockReturnValue(0);
+    const present = join(dir, 'apt-get');
+    writeFileSync(present, `#!/bin/sh\necho "apt-get $*" >> ${calls}\n`);
+    expect(ensureChromium(() => undefined, present)).toBe(present);
+    expect(() => readFileSync(calls, 'utf8')).toThrow(); // nothing was installed
+    expect(() => ensureChromium(() => undefined, join(dir, 'no-chromium'))).toThrow(/did not provide/);
+    expect(readFileSync(calls, 'utf8')).toContain('apt-get install -y chromium');
   });
 });

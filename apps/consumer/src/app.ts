@@ -1,10 +1,15 @@
-import type { ConnectionState, DeadLetterAdmin } from '@mq/mq';
+import type { ConnectionState, DeadLetterAdmin, QueueStats } from '@mq/mq';
 import { httpServerSpan } from '@mq/telemetry';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import { adminAuth, type RemoteAddress } from './admin/auth.js';
+import { DeliveryRate } from './admin/delivery-rate.js';
+import { adminOpenApiDocument } from './admin/openapi.js';
+import { ParkedIndex } from './admin/parked-index.js';
 import { problem } from './admin/problem.js';
 import { createAdminRoutes, type AdminSubscription } from './admin/routes.js';
+import { createStatusRoute } from './admin/status-route.js';
+import { createConsole } from './console/routes.js';
 import type { AdminAccess } from './config.js';
 import type { SubscriptionStatus } from './worker.js';
 
@@ -18,14 +23,18 @@ export interface AppDeps {
   registry: Registry;
   subscriptions: AdminSubscription[];
   deadLetters: DeadLetterAdmin;
+  /** Live queue counts for `/v1/status`; without it the counts are null. */
+  queueStats?: (queue: string) => Promise<QueueStats>;
+  /** Deliveries per second, fed by the worker's outcomes. */
+  rate?: DeliveryRate;
   admin: AdminAccess;
   remoteAddress?: RemoteAddress;
   logError?: (error: unknown) => void;
 }
 
 /**
- * The consumer's HTTP surface: `/livez`, `/readyz`, `/metrics` and the admin API under
- * `/v1/subscriptions` (bearer auth).
+ * The consumer's HTTP surface: `/livez`, `/readyz`, `/metrics`, the admin API under `/v1`
+ * (bearer auth) with its `/openapi.json`, and the operator console at `/console`.
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -38,8 +47,24 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/metrics', async (c) =>
     c.body(await deps.registry.metrics(), 200, { 'content-type': deps.registry.contentType }),
   );
+  const openApi = adminOpenApiDocument();
+  app.get('/openapi.json', (c) => c.json(openApi));
   app.use('/v1/*', adminAuth(deps.admin, deps.remoteAddress));
-  app.route('/v1/subscriptions', createAdminRoutes({ subscriptions: deps.subscriptions, deadLetters: deps.deadLetters }));
+  const index = new ParkedIndex(deps.deadLetters);
+  app.route('/v1/subscriptions', createAdminRoutes({ subscriptions: deps.subscriptions, deadLetters: deps.deadLetters, index }));
+  app.route(
+    '/v1/status',
+    createStatusRoute({
+      subscriptions: deps.subscriptions,
+      connectionState: deps.connectionState,
+      status: deps.status,
+      queueStats: deps.queueStats ?? (() => Promise.reject(new Error('no queue stats'))),
+      rate: deps.rate ?? new DeliveryRate(),
+    }),
+  );
+  // The console renders what the admin API answers, called in-process with the operator's own
+  // Authorization header (and the connection, for the loopback check): it sees and may do no more.
+  app.route('/console', createConsole({ api: (path, init, env) => app.request(path, init, env) }));
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     deps.logError?.(error);

@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig, type Env, type LoadedConfig } from '@mq/config';
-import { delayQueueNames, MemoryDedupStore, MqClient, MqError, RedisDedupStore, type DedupStore } from '@mq/mq';
+import { delayQueueNames, MemoryDedupStore, MqClient, MqError, queuesOf, RedisDedupStore, type DedupStore } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger } from '@mq/telemetry';
 import type { Hono } from 'hono';
 import type { Dispatcher } from 'undici';
+import { DeliveryRate } from './admin/delivery-rate.js';
+import type { AdminSubscription } from './admin/routes.js';
 import { createApp } from './app.js';
 import { buildSettings, type ConsumerSettings } from './config.js';
 import { createDeliveryAgent } from './delivery/http.js';
@@ -97,7 +99,8 @@ async function main(): Promise<void> {
   const subscriptions = await workerSubscriptions(settings, dispatcher);
   const client = createClient(env, logger);
   const dedup: DedupStore = env.REDIS_URL ? new RedisDedupStore({ url: env.REDIS_URL }) : new MemoryDedupStore();
-  const adminSubscriptions = subscriptions.map((s) => ({ name: s.name, queue: s.queue, deadLetter: deadLetterOf(settings, s.name) }));
+  const adminSubscriptions = subscriptions.map((s) => adminSubscription(settings, s.name, s.queue));
+  const rate = new DeliveryRate();
   const metrics = createMetrics({
     subscriptions: adminSubscriptions,
     status: () => worker.status(),
@@ -107,7 +110,10 @@ async function main(): Promise<void> {
   });
   const worker = createWorker({
     client, subscriptions, dedup, logger,
-    onOutcome: (name, event) => metrics.recordOutcome(name, event),
+    onOutcome: (name, event) => {
+      metrics.recordOutcome(name, event);
+      rate.record(name);
+    },
     onAckFailure: (name) => metrics.recordAckFailure(name),
   });
   const shutdown = installShutdown({
@@ -127,6 +133,8 @@ async function main(): Promise<void> {
     registry: metrics.registry,
     subscriptions: adminSubscriptions,
     deadLetters: client.deadLetters(),
+    queueStats: (queue) => client.queueStats(queue),
+    rate,
     admin: settings.admin,
     logError: (error) => logger.error({ err: error }, 'admin request failed'),
   });
@@ -138,8 +146,16 @@ async function main(): Promise<void> {
   logger.info({ subscriptions: subscriptions.map((s) => `${s.name} <- ${s.queue}`) }, 'consuming');
 }
 
-function deadLetterOf(settings: ConsumerSettings, name: string): boolean {
-  return settings.subscriptions.find((s) => s.name === name)?.config.deadLetter ?? false;
+/** What the admin API and the console know of a subscription: its queues, from the same naming as the topology. */
+function adminSubscription(settings: ConsumerSettings, name: string, queue: string): AdminSubscription {
+  const config = settings.subscriptions.find((s) => s.name === name)?.config;
+  const deadLetter = config?.deadLetter ?? false;
+  const retryQueues = config
+    ? queuesOf({ name: queue, retry: config.retry, deadLetter: false })
+        .slice(1)
+        .map((retryQueue) => ({ delayMs: Number(retryQueue.slice(`${queue}.retry.`.length)), queue: retryQueue }))
+    : [];
+  return { name, queue, deadLetter, retryQueues };
 }
 
 await main();

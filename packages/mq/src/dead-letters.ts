@@ -1,8 +1,9 @@
-import type { Channel, Connection, Envelope, SyncMessage } from 'rabbitmq-client';
+import type { AsyncMessage, Channel, Connection, Envelope, SyncMessage } from 'rabbitmq-client';
 import type { ConfirmPublisher } from './confirm-publisher.js';
+import { browseChannel } from './dead-letter-browse.js';
 import { attemptOf, bodyOf, copiedProperties, MQ_HEADERS, republishHeaders, stringHeader } from './headers.js';
 import { deadLetterQueueName } from './retry.js';
-import type { DeadLetterAdmin, ParkedMessage } from './types.js';
+import type { DeadLetterAdmin, ParkedMessage, ReplayResult, ReplaySelection } from './types.js';
 
 const DEFAULT_LIST_LIMIT = 100;
 
@@ -11,7 +12,9 @@ const RUN_HEADERS: string[] = [
   MQ_HEADERS.attempt, MQ_HEADERS.parkedReason, MQ_HEADERS.firstFailureAt, MQ_HEADERS.lastFailureAt, MQ_HEADERS.lastError,
 ];
 
-function parkedId(message: SyncMessage): string {
+type Message = SyncMessage | AsyncMessage;
+
+function parkedId(message: Message): string {
   return message.messageId ?? stringHeader(message, MQ_HEADERS.parkId) ?? '';
 }
 
@@ -22,7 +25,7 @@ interface DeathRecord {
 }
 
 /** What the broker recorded when it dead-lettered a message itself (e.g. its delivery limit). */
-function brokerDeath(message: SyncMessage): { reason: string; exchange?: string; routingKey?: string } | undefined {
+function brokerDeath(message: Message): { reason: string; exchange?: string; routingKey?: string } | undefined {
   const deaths: unknown = message.headers?.['x-death'];
   const latest = Array.isArray(deaths) ? (deaths[0] as DeathRecord | undefined) : undefined; // most recent first
   if (!latest) return undefined;
@@ -30,7 +33,7 @@ function brokerDeath(message: SyncMessage): { reason: string; exchange?: string;
 }
 
 /** Exported for tests. */
-export function toParked(message: SyncMessage): ParkedMessage {
+export function toParked(message: Message): ParkedMessage {
   const time = (name: string) => new Date(stringHeader(message, name) ?? 0);
   const death = stringHeader(message, MQ_HEADERS.lastError) === undefined ? brokerDeath(message) : undefined;
   return {
@@ -64,53 +67,100 @@ function replayEnvelope(message: SyncMessage, queue: string): Envelope {
   return { ...copiedProperties(message), exchange: '', routingKey: queue, headers };
 }
 
+/** Runs one operation per queue at a time: a browse holds messages unacked, which a replay or purge running beside it would miss. */
+function queueLock(): <T>(queue: string, work: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (queue, work) => {
+    const previous = tails.get(queue) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(queue, tail);
+    void tail.then(() => {
+      if (tails.get(queue) === tail) tails.delete(queue);
+    });
+    return run;
+  };
+}
+
+/** A predicate and, for an id selection, the ids still to find (to stop early and to report). */
+function selector(selection: ReplaySelection) {
+  if (selection === undefined) return { picks: () => true, missing: undefined };
+  if (typeof selection === 'function') return { picks: (m: Message) => selection(toParked(m)), missing: undefined };
+  const missing = new Set(selection);
+  return { picks: (m: Message) => missing.has(parkedId(m)), missing };
+}
+
 /**
- * Reads with basic.get and never acks what it only shows: closing the channel hands every read
- * message back in its original order. The dead-letter queue is a classic queue, so these
- * returns do not count towards a quorum queue's delivery limit.
+ * Reads without acking what it only shows: closing the channel hands every read message back
+ * in its original order. The dead-letter queue is a classic queue, so these returns do not count
+ * towards a quorum queue's delivery limit.
  */
 export function createDeadLetterAdmin(conn: Connection, republisher: ConfirmPublisher): DeadLetterAdmin {
-  async function onChannel<T>(work: (ch: Channel) => Promise<T>): Promise<T> {
-    const ch = await conn.acquire();
+  const locked = queueLock();
+  async function onChannel<T>(queue: string, work: (ch: Channel, dlq: string) => Promise<T>): Promise<T> {
+    return locked(queue, async () => {
+      const ch = await conn.acquire();
+      try {
+        return await work(ch, deadLetterQueueName(queue));
+      } finally {
+        await ch.close();
+      }
+    });
+  }
+  const countOn = async (ch: Channel, dlq: string) => (await ch.queueDeclare({ queue: dlq, passive: true })).messageCount;
+
+  /** One message at a time, each acked only after its confirm; a failed republish leaves it parked. */
+  async function replayOn(ch: Channel, dlq: string, queue: string, selection: ReplaySelection): Promise<ReplayResult> {
+    const { picks, missing } = selector(selection);
+    const result: ReplayResult = { replayed: 0, failed: [], notParked: [] };
+    const messageCount = await countOn(ch, dlq);
     try {
-      return await work(ch);
-    } finally {
-      await ch.close();
+      for (let seen = 0; seen < messageCount && missing?.size !== 0; seen++) {
+        const message = await ch.basicGet({ queue: dlq });
+        if (!message) break;
+        if (!picks(message)) continue; // left unacked: returned on close
+        missing?.delete(parkedId(message));
+        try {
+          await republisher.send(replayEnvelope(message, queue), bodyOf(message));
+        } catch (error) {
+          result.failed.push({ id: parkedId(message), error: (error as Error).message });
+          continue;
+        }
+        ch.basicAck({ deliveryTag: message.deliveryTag });
+        result.replayed++;
+      }
+    } catch (error) {
+      result.stoppedEarly = (error as Error).message; // the channel failed: the rest stayed parked
     }
+    result.notParked = result.stoppedEarly ? [] : [...(missing ?? [])];
+    return result;
   }
 
   return {
     list: (queue, limit = DEFAULT_LIST_LIMIT) =>
-      onChannel(async (ch) => {
+      onChannel(queue, async (ch, dlq) => {
         const parked: ParkedMessage[] = [];
         while (parked.length < limit) {
-          const message = await ch.basicGet({ queue: deadLetterQueueName(queue) });
+          const message = await ch.basicGet({ queue: dlq });
           if (!message) break;
           parked.push(toParked(message));
         }
         return parked;
       }),
 
-    replay: (queue, ids) =>
-      onChannel(async (ch) => {
-        const wanted = ids ? new Set(ids) : undefined;
-        const { messageCount } = await ch.queueDeclare({ queue: deadLetterQueueName(queue), passive: true });
-        let replayed = 0;
-        for (let seen = 0; seen < messageCount; seen++) {
-          const message = await ch.basicGet({ queue: deadLetterQueueName(queue) });
-          if (!message) break;
-          if (wanted && !wanted.has(parkedId(message))) continue; // left unacked: returned on close
-          await republisher.send(replayEnvelope(message, queue), bodyOf(message));
-          ch.basicAck({ deliveryTag: message.deliveryTag });
-          replayed++;
-        }
-        return { replayed };
-      }),
+    browse: (queue, visit) =>
+      onChannel(queue, async (ch, dlq) => browseChannel(ch, dlq, await countOn(ch, dlq), (m) => visit(toParked(m)))),
 
-    purge: (queue) =>
-      onChannel(async (ch) => {
-        const { messageCount } = await ch.queuePurge({ queue: deadLetterQueueName(queue) });
-        return { purged: messageCount };
+    replay: (queue, selection) => onChannel(queue, (ch, dlq) => replayOn(ch, dlq, queue, selection)),
+
+    purge: (queue, expected) =>
+      onChannel(queue, async (ch, dlq) => {
+        if (expected !== undefined) {
+          const parked = await countOn(ch, dlq);
+          if (parked !== expected) return { purged: 0, parked };
+        }
+        const { messageCount } = await ch.queuePurge({ queue: dlq });
+        return { purged: messageCount, parked: messageCount };
       }),
   };
 }

@@ -257,12 +257,36 @@ export interface ParkedMessage {
 }
 
 /** Operator actions on a subscription's dead-letter queue (`<queue>.dlq`); `queue` is the work queue's name. */
+/** Which parked messages a replay moves: all (undefined), these ids, or those a predicate picks. */
+export type ReplaySelection = string[] | ((message: ParkedMessage) => boolean) | undefined;
+
+/** What a replay did, message by message where it matters: nothing it reports as failed left the dead-letter queue. */
+export interface ReplayResult {
+  /** Messages confirmed on the work queue and removed from the dead-letter queue. */
+  replayed: number;
+  /** Messages whose republish failed; they stayed parked. */
+  failed: Array<{ id: string; error: string }>;
+  /** Ids asked for that were not parked (only for an id selection). */
+  notParked: string[];
+  /** Set when the replay stopped before it saw every parked message (the rest stayed parked). */
+  stoppedEarly?: string;
+}
+
 export interface DeadLetterAdmin {
   /** Up to `limit` parked messages of a queue, oldest first, none lost. */
   list(queue: string, limit?: number): Promise<ParkedMessage[]>;
-  /** Moves parked messages (all, or those ids) back to the work queue with the attempt count reset. */
-  replay(queue: string, ids?: string[]): Promise<{ replayed: number }>;
-  purge(queue: string): Promise<{ purged: number }>;
+  /**
+   * Shows every parked message of a queue to `visit`, oldest first, without removing any;
+   * `visit` returns `false` to stop early. Resolves with the number of messages visited.
+   */
+  browse(queue: string, visit: (message: ParkedMessage) => boolean | void): Promise<number>;
+  /** Moves parked messages back to the work queue with the attempt count reset, each only once confirmed there. */
+  replay(queue: string, selection?: ReplaySelection): Promise<ReplayResult>;
+  /**
+   * Removes every parked message. With `expected`, only if exactly that many are parked (the
+   * count an operator confirmed); otherwise nothing is removed and `parked` says how many there are.
+   */
+  purge(queue: string, expected?: number): Promise<{ purged: number; parked: number }>;
 }
 
 /** Counts from a passive queue declaration. */
