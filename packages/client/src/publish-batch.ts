@@ -1,0 +1,133 @@
+import { attemptSignals, failureFromResponse, failureFromThrow } from './attempt.js';
+import { PublishBatchError, PublishError, type BatchEntryOutcome } from './errors.js';
+import type { GatewayBatchMessage, GatewayBatchResult } from './gateway-client.js';
+import type { PublishContext } from './publish-one.js';
+import { isRetryableStatus } from './retry-policy.js';
+import { retrying, type AttemptResult } from './retry-loop.js';
+
+/** One message of `publishBatch()`: JSON `data`, optional id, routing key and message headers. */
+export type BatchMessage = GatewayBatchMessage;
+
+/** Options of one `publishBatch()`: those of `publish()` that apply to a whole batch. */
+export interface PublishBatchOptions {
+  /** Routing key of the entries without their own. */
+  routingKey?: string;
+  headers?: Record<string, string>;
+  traceparent?: string;
+  signal?: AbortSignal;
+}
+
+/** A batch every entry of which was accepted; `results` in the caller's order. */
+export interface BatchAccepted {
+  topic: string;
+  results: Array<{ index: number; id: string; status: 202 }>;
+}
+
+interface Entry {
+  index: number;
+  id: string;
+  message: BatchMessage;
+  outcome?: BatchEntryOutcome;
+  lastError?: PublishError;
+}
+
+/** Applies one answer's per-message results (indexes into `sent`) to the entries. */
+function applyResults(sent: Entry[], results: GatewayBatchResult[], whole: PublishError, retryable: (status: number) => boolean): void {
+  for (const result of results) {
+    const entry = sent[result.index];
+    if (!entry) continue;
+    if (result.status === 202) {
+      entry.outcome = { index: entry.index, id: entry.id, accepted: true };
+      continue;
+    }
+    const code = result.code ?? whole.code;
+    entry.lastError = new PublishError({
+      ...whole,
+      code,
+      message: `gateway answered ${result.status} ${code} for this message${result.detail ? `: ${result.detail}` : ''}`,
+      status: result.status,
+      retryable: retryable(result.status),
+      id: entry.id,
+    });
+  }
+}
+
+/** Settles the entries that cannot change any more: accepted, or failed for good. */
+function settle(entries: Entry[], final: boolean): Entry[] {
+  for (const entry of entries) {
+    if (!entry.outcome && entry.lastError && (final || !entry.lastError.retryable)) {
+      entry.outcome = { index: entry.index, id: entry.id, accepted: false, error: entry.lastError };
+    }
+  }
+  return entries.filter((e) => !e.outcome);
+}
+
+/** The error of a batch that did not fully succeed: the worst entry status, per-entry results. */
+function batchError(entries: Entry[], attempts: number): PublishBatchError {
+  const failed = entries.flatMap((e) => (e.outcome?.error ? [e.outcome.error] : []));
+  const worst = failed.reduce((a, b) => ((b.status ?? 0) > (a.status ?? 0) ? b : a));
+  const same = failed.every((f) => f.code === worst.code);
+  return new PublishBatchError({
+    code: same ? worst.code : 'BATCH_FAILED',
+    message: `${failed.length} of ${entries.length} messages were not accepted (${worst.message})`,
+    status: worst.status,
+    retryable: failed.some((f) => f.retryable),
+    problem: worst.problem,
+    attempts,
+    results: entries.map((e) => e.outcome!),
+  });
+}
+
+/**
+ * A batch: every entry keeps its id across attempts, and a retry resends only the entries that
+ * were not accepted yet and may still be (503, 429, network). Resolves when all were accepted;
+ * otherwise rejects with a {@link PublishBatchError} saying which were and why the others not.
+ */
+export async function publishBatch(ctx: PublishContext, topic: string, messages: BatchMessage[], opts: PublishBatchOptions = {}): Promise<BatchAccepted> {
+  if (messages.length === 0) throw new TypeError('publishBatch(): no messages');
+  const entries: Entry[] = messages.map((message, index) => ({ index, id: message.id ?? ctx.options.generateId(), message }));
+  const trace = opts.traceparent ? { traceparent: opts.traceparent } : await ctx.traceHeaders();
+  const headers = { ...opts.headers, ...trace };
+  const query = opts.routingKey === undefined ? {} : { routingKey: opts.routingKey };
+  const retryable = (status: number) => isRetryableStatus(ctx.options.retry, status);
+  let pending = entries;
+  let attempts = 0;
+  const attempt = async (n: number): Promise<AttemptResult<void>> => {
+    attempts = n;
+    const sent = pending;
+    const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, opts.signal);
+    let failure: Extract<AttemptResult<void>, { ok: false }>;
+    try {
+      const body = { messages: sent.map((e) => ({ ...e.message, id: e.id })) };
+      const { error, response } = await ctx.client.POST('/v1/topics/{topic}/messages/batch', { params: { path: { topic }, query }, headers, body, signal });
+      if (response.status === 202) {
+        for (const e of sent) e.outcome = { index: e.index, id: e.id, accepted: true };
+        pending = [];
+        return { ok: true, value: undefined };
+      }
+      failure = failureFromResponse(ctx.options.retry, response, error, sent[0]!.id, n, ctx.clock.now());
+      const results = (error as { results?: GatewayBatchResult[] } | undefined)?.results;
+      if (Array.isArray(results)) applyResults(sent, results, failure.error, retryable);
+      else for (const e of sent) e.lastError = new PublishError({ ...failure.error, message: failure.error.message, id: e.id });
+    } catch (cause) {
+      failure = failureFromThrow(cause, timeout, opts.signal, sent[0]!.id, n);
+      for (const e of sent) e.lastError = new PublishError({ ...failure.error, message: failure.error.message, id: e.id });
+    }
+    pending = settle(entries, false);
+    if (pending.length === 0) return { ok: false, error: new PublishError({ ...failure.error, message: 'settled', retryable: false }) };
+    return { ok: false, error: new PublishError({ ...failure.error, message: failure.error.message, retryable: true }), retryAfterMs: failure.retryAfterMs };
+  };
+  try {
+    await retrying(ctx.options.retry, ctx.clock, attempt, opts.signal);
+  } catch (err) {
+    if (err instanceof PublishError && err.code === 'ABORTED') for (const e of pending) e.lastError = err;
+    settle(entries, true);
+    if (entries.every((e) => e.outcome?.accepted)) return accepted(topic, entries);
+    throw batchError(entries, attempts);
+  }
+  return accepted(topic, entries);
+}
+
+function accepted(topic: string, entries: Entry[]): BatchAccepted {
+  return { topic, results: entries.map((e) => ({ index: e.index, id: e.id, status: 202 as const })) };
+}
