@@ -122,10 +122,10 @@ export async function publishBatch(ctx: PublishContext, topic: string, messages:
   } catch (err) {
     if (err instanceof PublishError && err.code === 'ABORTED') for (const e of pending) e.lastError = err;
     settle(entries, true);
-    if (entries.every((e) => e.outcome?.accepted)) return accepted(topic, entries);
-    throw batchError(entries, attempts);
   }
-  return accepted(topic, entries);
+  // Entries rejected for good in an earlier attempt fail the batch even when the rest got in.
+  if (entries.every((e) => e.outcome?.accepted)) return accepted(topic, entries);
+  throw batchError(entries, attempts);
 }
 
 function accepted(topic: string, entries: Entry[]): BatchAccepted {

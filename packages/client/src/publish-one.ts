@@ -39,15 +39,16 @@ export async function publishOne(ctx: PublishContext, topic: string, data: Messa
   const attempt = async (n: number): Promise<AttemptResult<Accepted>> => {
     const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, opts.signal);
     try {
-      const { data: accepted, error, response } = await ctx.client.POST('/v1/topics/{topic}/messages', {
+      const result = await ctx.client.POST('/v1/topics/{topic}/messages', {
         params: { path: { topic }, query },
         headers,
         body: body as string,
         bodySerializer: (raw: unknown) => raw,
         signal,
       });
-      if (response.status === 202 && accepted) return { ok: true, value: accepted };
-      return failureFromResponse(ctx.options.retry, response, error ?? accepted, id, n, ctx.clock.now());
+      const { response } = result;
+      if (response.status === 202 && result.data) return { ok: true, value: result.data };
+      return failureFromResponse(ctx.options.retry, response, result.error ?? result.data, id, n, ctx.clock.now());
     } catch (cause) {
       return failureFromThrow(cause, timeout, opts.signal, id, n);
     }

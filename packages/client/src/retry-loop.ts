@@ -41,7 +41,7 @@ export async function retrying<T>(policy: RetryPolicy, clock: Clock, attempt: (n
     const result = await attempt(n);
     if (result.ok) return result.value;
     if (!result.error.retryable) throw result.error;
-    const delay = nextDelayMs(policy, n, result.retryAfterMs, clock.random);
+    const delay = nextDelayMs(policy, n, result.retryAfterMs, () => clock.random());
     // Waiting past the deadline only to fail later helps nobody: give up now.
     if (clock.now() + delay - start >= policy.deadlineMs) throw result.error;
     try {
