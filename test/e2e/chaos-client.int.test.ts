@@ -60,9 +60,9 @@ describe('chaos: the publisher client through a gateway restart and a broker res
   it('processes every resolved publish exactly once, and every rejection carries a reason', async () => {
     // What the client met on the wire, to show that both faults landed mid-stream.
     const wire = { refused: 0, statuses: {} as Record<number, number> };
-    const fetch = async (request: Request) => {
+    const fetch = async (url: string, init: RequestInit) => {
       try {
-        const response = await globalThis.fetch(request);
+        const response = await globalThis.fetch(url, init);
         wire.statuses[response.status] = (wire.statuses[response.status] ?? 0) + 1;
         return response;
       } catch (error) {

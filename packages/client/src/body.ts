@@ -1,11 +1,14 @@
 /** What `publish()` accepts as a message body. */
 export type MessageData = string | Uint8Array | ArrayBuffer | Blob | object | number | boolean | null;
 
+/** A body as fetch sends it, reusable on every retry (never a one-shot stream). */
+export type EncodedBody = string | Uint8Array<ArrayBuffer> | ArrayBuffer | Blob;
+
 /**
  * The body and its content type: strings and bytes are sent as they are (text/plain, or
  * application/octet-stream, unless `contentType` says otherwise), anything else as JSON.
  */
-export function encodeBody(data: MessageData, contentType: string | undefined): { body: string | Uint8Array<ArrayBuffer> | ArrayBuffer | Blob; contentType: string } {
+export function encodeBody(data: MessageData, contentType: string | undefined): { body: EncodedBody; contentType: string } {
   if (typeof data === 'string') return { body: data, contentType: contentType ?? 'text/plain; charset=utf-8' };
   if (data instanceof Uint8Array) return { body: data as Uint8Array<ArrayBuffer>, contentType: contentType ?? 'application/octet-stream' };
   if (data instanceof ArrayBuffer) return { body: data, contentType: contentType ?? 'application/octet-stream' };

@@ -27,7 +27,7 @@ export interface PublisherOptions {
   /** Retry policy; `false` sends each request once. */
   retry?: RetryOptions | false;
   /** The fetch to use (tests, or a runtime's own). @default globalThis.fetch */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Makes the id of a message the caller gave none. @default crypto.randomUUID */
   generateId?: () => string;
 }
@@ -51,7 +51,7 @@ export interface NormalizedOptions {
   token: string | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
-  fetch: (request: Request) => Promise<Response>;
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
   generateId: () => string;
 }
 
@@ -68,7 +68,8 @@ export function normalizeOptions(options: PublisherOptions): NormalizedOptions {
   positive('retry.initialDelayMs', retry.initialDelayMs, true);
   positive('retry.maxDelayMs', retry.maxDelayMs, true);
   if (!(retry.multiplier >= 1)) throw new TypeError(`retry.multiplier must be >= 1, got ${retry.multiplier}`);
-  const fetchFn = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  // Looked up per call, so a fetch patched after createPublisher (instrumentation) is used.
+  const fetchFn = options.fetch ?? ((url: string, init: RequestInit) => globalThis.fetch(url, init));
   return {
     baseUrl: url.href.replace(/\/+$/, ''),
     token: options.token,

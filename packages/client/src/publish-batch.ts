@@ -99,7 +99,7 @@ export async function publishBatch(ctx: PublishContext, topic: string, messages:
     let failure: Extract<AttemptResult<void>, { ok: false }>;
     try {
       const body = { messages: sent.map((e) => ({ ...e.message, id: e.id })) };
-      const { error, response } = await ctx.client.POST('/v1/topics/{topic}/messages/batch', { params: { path: { topic }, query }, headers, body, signal });
+      const { response, body: error } = await ctx.client.postBatch(topic, query, { headers, body, signal });
       if (response.status === 202) {
         for (const e of sent) e.outcome = { index: e.index, id: e.id, accepted: true };
         pending = [];

@@ -104,7 +104,7 @@ describe('publish(): backoff, Retry-After and the deadline', () => {
   });
 
   it('an attempt that hangs past timeoutMs is a retryable TIMEOUT', async () => {
-    const hang = (request: Request) => new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason as Error)));
+    const hang = (_url: string, init: RequestInit) => new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason as Error)));
     const publisher = createPublisher({ url: 'http://gw.test', fetch: hang, timeoutMs: 20, retry: false });
     const error = await rejection(publisher.publish('orders', 1));
     expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true, status: undefined });

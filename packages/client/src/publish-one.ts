@@ -1,8 +1,6 @@
-import type { Client } from 'openapi-fetch';
 import { attemptSignals, failureFromResponse, failureFromThrow } from './attempt.js';
 import { encodeBody, type MessageData } from './body.js';
-import type { Accepted } from './gateway-client.js';
-import type { paths } from './generated/gateway-api.js';
+import type { Accepted, GatewayClient } from './gateway-client.js';
 import type { NormalizedOptions } from './options.js';
 import { retrying, type AttemptResult, type Clock } from './retry-loop.js';
 
@@ -24,7 +22,7 @@ export interface PublishOptions {
 
 export interface PublishContext {
   options: NormalizedOptions;
-  client: Client<paths>;
+  client: GatewayClient;
   clock: Clock;
   traceHeaders: () => Promise<Record<string, string>>;
 }
@@ -39,16 +37,9 @@ export async function publishOne(ctx: PublishContext, topic: string, data: Messa
   const attempt = async (n: number): Promise<AttemptResult<Accepted>> => {
     const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, opts.signal);
     try {
-      const result = await ctx.client.POST('/v1/topics/{topic}/messages', {
-        params: { path: { topic }, query },
-        headers,
-        body: body as string,
-        bodySerializer: (raw: unknown) => raw,
-        signal,
-      });
-      const { response } = result;
-      if (response.status === 202 && result.data) return { ok: true, value: result.data };
-      return failureFromResponse(ctx.options.retry, response, result.error ?? result.data, id, n, ctx.clock.now());
+      const { response, body: answer } = await ctx.client.postMessage(topic, query, { headers, body, signal });
+      if (response.status === 202) return { ok: true, value: answer as Accepted };
+      return failureFromResponse(ctx.options.retry, response, answer, id, n, ctx.clock.now());
     } catch (cause) {
       return failureFromThrow(cause, timeout, opts.signal, id, n);
     }

@@ -14,7 +14,8 @@ export type Answer = Response | Error | ((request: SeenRequest) => Response | Er
 /** Answers requests in order from `answers` (the last one repeats) and records them. */
 export function fakeGateway(answers: Answer[], clock?: VirtualClock) {
   const seen: SeenRequest[] = [];
-  const fetch = async (request: Request): Promise<Response> => {
+  const fetch = async (url: string, init: RequestInit): Promise<Response> => {
+    const request = new Request(url, init);
     const entry = { url: request.url, headers: Object.fromEntries(request.headers), body: await request.text(), at: clock?.now() ?? 0 };
     seen.push(entry);
     const next = answers[Math.min(seen.length - 1, answers.length - 1)]!;
