@@ -19,9 +19,9 @@ export interface GatewayAnswer {
 
 /**
  * Plain `fetch(url, init)` with the request and response types generated from the gateway's
- * OpenAPI document. Not openapi-fetch: it builds a `Request` per call and reads it back, which
- * cost about a third more client CPU per publish than plain fetch in our measurement, while the
- * bench row asks for >= 0.95x of raw fetch.
+ * OpenAPI document. Not openapi-fetch: it builds a `Request` per call for fetch to copy again,
+ * 15-35% more CPU per publish than `fetch(url, init)` in a local measurement, and the bench row
+ * asks the client for >= 0.95x of a hand-written fetch.
  */
 export interface GatewayClient {
   postMessage(topic: string, query: PublishQuery, init: { headers: Record<string, string>; body: EncodedBody; signal: AbortSignal }): Promise<GatewayAnswer>;
