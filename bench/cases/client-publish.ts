@@ -15,7 +15,7 @@ const NAME = 'publisher client through the gateway';
 const GOAL = '>= 0.95x';
 
 /** What a careful hand-written caller sends: the JSON body with an Idempotency-Key of its own. */
-function rawSend(url: string, data: unknown): Send {
+function rawSend(url: string, data: object): Send {
   return async () => {
     const response = await fetch(url, {
       method: 'POST',
@@ -27,7 +27,7 @@ function rawSend(url: string, data: unknown): Send {
   };
 }
 
-function clientSend(gatewayUrl: string, data: unknown): Send {
+function clientSend(gatewayUrl: string, data: object): Send {
   const publisher = createPublisher({ url: gatewayUrl });
   return async () => {
     await publisher.publish('bench', data);
@@ -49,7 +49,7 @@ export const clientPublish: BenchCase = {
   async run(ctx) {
     const { exchange, queue, routingKey } = await declareBenchRoute(ctx.conn, ctx.cleanup);
     const gateway = await startGateway(ctx, { topic: 'bench', exchange, routingKey });
-    const data = JSON.parse(jsonMessage()) as unknown;
+    const data = JSON.parse(jsonMessage()) as object;
     const raw = rawSend(`${gateway.url}/v1/topics/bench/messages`, data);
     const client = clientSend(gateway.url, data);
     await measure(ctx, 'warm-up raw fetch', raw, 1);
