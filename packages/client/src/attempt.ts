@@ -2,12 +2,19 @@ import { PublishError, type Problem } from './errors.js';
 import type { RetryPolicy } from './options.js';
 import { isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 
+/** A failed attempt: its error, and the wait the answer asked for (`Retry-After`). */
+export interface Failure {
+  ok: false;
+  error: PublishError;
+  retryAfterMs?: number | undefined;
+}
+
 function isProblem(body: unknown): body is Problem {
   return typeof body === 'object' && body !== null && typeof (body as Problem).code === 'string';
 }
 
 /** The failure a non-202 answer means; `body` is what openapi-fetch parsed of it. */
-export function failureFromResponse(policy: RetryPolicy, response: Response, body: unknown, id: string, attempts: number, now: number) {
+export function failureFromResponse(policy: RetryPolicy, response: Response, body: unknown, id: string, attempts: number, now: number): Failure {
   const problem = isProblem(body) ? body : undefined;
   const code = problem?.code ?? 'UNEXPECTED_RESPONSE';
   const detail = problem?.detail ?? (typeof body === 'string' ? body.slice(0, 200) : '');
@@ -20,17 +27,17 @@ export function failureFromResponse(policy: RetryPolicy, response: Response, bod
     id,
     attempts,
   });
-  return { ok: false as const, error, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now) };
+  return { ok: false, error, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now) };
 }
 
 /** The failure a thrown fetch means: the caller's abort, the attempt's timeout, or the network. */
-export function failureFromThrow(cause: unknown, timeout: AbortSignal, caller: AbortSignal | undefined, id: string, attempts: number) {
+export function failureFromThrow(cause: unknown, timeout: AbortSignal, caller: AbortSignal | undefined, id: string, attempts: number): Failure {
   const [code, retryable, what] = caller?.aborted
     ? (['ABORTED', false, 'aborted by the caller'] as const)
     : timeout.aborted
       ? (['TIMEOUT', true, 'the attempt timed out'] as const)
       : (['NETWORK_ERROR', true, `no answer: ${(cause as Error)?.message ?? String(cause)}`] as const);
-  return { ok: false as const, error: new PublishError({ code, message: what, retryable, id, attempts, cause }) };
+  return { ok: false, error: new PublishError({ code, message: what, retryable, id, attempts, cause }) };
 }
 
 /** The signal of one attempt: its own timeout, and the caller's signal when there is one. */

@@ -1,4 +1,4 @@
-import { attemptSignals, failureFromResponse, failureFromThrow } from './attempt.js';
+import { attemptSignals, failureFromResponse, failureFromThrow, type Failure } from './attempt.js';
 import { PublishBatchError, PublishError, type BatchEntryOutcome } from './errors.js';
 import type { GatewayBatchMessage, GatewayBatchResult } from './gateway-client.js';
 import type { PublishContext } from './publish-one.js';
@@ -78,6 +78,41 @@ function batchError(entries: Entry[], attempts: number): PublishBatchError {
   });
 }
 
+interface BatchRequest {
+  topic: string;
+  query: { routingKey?: string };
+  headers: Record<string, string>;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Sends `sent` once and records each entry's answer on it. Returns the failure of the request
+ * (undefined on a 202), with the wait its answer asked for.
+ */
+async function sendOnce(ctx: PublishContext, request: BatchRequest, sent: Entry[], n: number): Promise<Failure | undefined> {
+  const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, request.signal);
+  let failure: Failure;
+  try {
+    const body = { messages: sent.map((e) => ({ ...e.message, id: e.id })) };
+    const answer = await ctx.client.postBatch(request.topic, request.query, { headers: request.headers, body, signal });
+    if (answer.response.status === 202) {
+      for (const e of sent) e.outcome = { index: e.index, id: e.id, accepted: true };
+      return undefined;
+    }
+    failure = failureFromResponse(ctx.options.retry, answer.response, answer.body, sent[0]!.id, n, ctx.clock.now());
+    const results = (answer.body as { results?: GatewayBatchResult[] } | undefined)?.results;
+    if (Array.isArray(results)) {
+      applyResults(sent, results, failure.error, (status) => isRetryableStatus(ctx.options.retry, status));
+      return failure;
+    }
+  } catch (cause) {
+    failure = failureFromThrow(cause, timeout, request.signal, sent[0]!.id, n);
+  }
+  // No per-entry results: the whole request failed, the same way for every entry.
+  for (const e of sent) e.lastError = new PublishError({ ...failure.error, message: failure.error.message, id: e.id });
+  return failure;
+}
+
 /**
  * A batch: every entry keeps its id across attempts, and a retry resends only the entries that
  * were not accepted yet and may still be (503, 429, network). Resolves when all were accepted;
@@ -87,34 +122,20 @@ export async function publishBatch(ctx: PublishContext, topic: string, messages:
   if (messages.length === 0) throw new TypeError('publishBatch(): no messages');
   const entries: Entry[] = messages.map((message, index) => ({ index, id: message.id ?? ctx.options.generateId(), message }));
   const trace = opts.traceparent ? { traceparent: opts.traceparent } : await ctx.traceHeaders();
-  const headers = { ...opts.headers, ...trace };
-  const query = opts.routingKey === undefined ? {} : { routingKey: opts.routingKey };
-  const retryable = (status: number) => isRetryableStatus(ctx.options.retry, status);
+  const request: BatchRequest = {
+    topic,
+    query: opts.routingKey === undefined ? {} : { routingKey: opts.routingKey },
+    headers: { ...opts.headers, ...trace },
+    signal: opts.signal,
+  };
   let pending = entries;
   let attempts = 0;
   const attempt = async (n: number): Promise<AttemptResult<void>> => {
     attempts = n;
-    const sent = pending;
-    const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, opts.signal);
-    let failure: Extract<AttemptResult<void>, { ok: false }>;
-    try {
-      const body = { messages: sent.map((e) => ({ ...e.message, id: e.id })) };
-      const { response, body: error } = await ctx.client.postBatch(topic, query, { headers, body, signal });
-      if (response.status === 202) {
-        for (const e of sent) e.outcome = { index: e.index, id: e.id, accepted: true };
-        pending = [];
-        return { ok: true, value: undefined };
-      }
-      failure = failureFromResponse(ctx.options.retry, response, error, sent[0]!.id, n, ctx.clock.now());
-      const results = (error as { results?: GatewayBatchResult[] } | undefined)?.results;
-      if (Array.isArray(results)) applyResults(sent, results, failure.error, retryable);
-      else for (const e of sent) e.lastError = new PublishError({ ...failure.error, message: failure.error.message, id: e.id });
-    } catch (cause) {
-      failure = failureFromThrow(cause, timeout, opts.signal, sent[0]!.id, n);
-      for (const e of sent) e.lastError = new PublishError({ ...failure.error, message: failure.error.message, id: e.id });
-    }
+    const failure = await sendOnce(ctx, request, pending, n);
     pending = settle(entries, false);
-    if (pending.length === 0) return { ok: false, error: new PublishError({ ...failure.error, message: 'settled', retryable: false }) };
+    // Done when nothing is left that another attempt could still get in.
+    if (!failure || pending.length === 0) return { ok: true, value: undefined };
     return { ok: false, error: new PublishError({ ...failure.error, message: failure.error.message, retryable: true }), retryAfterMs: failure.retryAfterMs };
   };
   try {
