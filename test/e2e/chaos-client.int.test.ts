@@ -7,6 +7,8 @@ import { stackConfig, stackNames } from './stack.ts';
 
 const TOTAL = 5000;
 const CONCURRENCY = 24;
+/** Every this many, a publish to a topic the gateway does not know: a rejection that must say why. */
+const UNKNOWN_EVERY = 1000;
 
 interface Tally {
   resolved: Set<string>;
@@ -14,7 +16,10 @@ interface Tally {
   attempted: Set<string>;
 }
 
-/** Publishes TOTAL messages from CONCURRENCY loops; each publish() settles once, as a caller sees it. */
+/**
+ * Publishes TOTAL messages from CONCURRENCY loops; each publish() settles once, as a caller sees
+ * it. A few go to an unknown topic, so the run always has rejections to check.
+ */
 async function publishAll(publisher: Publisher, topic: string, tally: Tally): Promise<void> {
   let next = 0;
   const loop = async () => {
@@ -23,7 +28,7 @@ async function publishAll(publisher: Publisher, topic: string, tally: Tally): Pr
       const id = `chaos-${n}`;
       tally.attempted.add(id);
       try {
-        await publisher.publish(topic, { n }, { id });
+        await publisher.publish(n % UNKNOWN_EVERY === UNKNOWN_EVERY - 1 ? `${topic}.unknown` : topic, { n }, { id });
         tally.resolved.add(id);
       } catch (error) {
         tally.rejected.set(id, error as PublishError);
@@ -35,7 +40,8 @@ async function publishAll(publisher: Publisher, topic: string, tally: Tally): Pr
 
 // The whole chain under faults: client -> built gateway (restarted once) -> private broker node
 // (restarted once) -> built consumer -> an app that dedups by id. Every publish() that resolved
-// is processed exactly once; every one that rejected says why.
+// is processed exactly once; every one that rejected says why (five go to an unknown topic on
+// purpose, so there always are rejections, and those must never be processed).
 describe('chaos: the publisher client through a gateway restart and a broker restart', () => {
   let node: RabbitNode;
   let app: RecordingApp;
@@ -94,11 +100,16 @@ describe('chaos: the publisher client through a gateway restart and a broker res
     expect([...app.processed.values()].every((times) => times === 1)).toBe(true);
     // Nothing is processed that no one published.
     expect([...app.processed.keys()].filter((id) => !tally.attempted.has(id))).toEqual([]);
-    for (const error of tally.rejected.values()) {
+    expect(tally.rejected.size).toBeGreaterThanOrEqual(TOTAL / UNKNOWN_EVERY);
+    for (const [id, error] of tally.rejected) {
       expect(error).toBeInstanceOf(PublishError);
+      expect(error.id).toBe(id);
       expect(error.code).toMatch(/^[A-Z_]+$/);
       expect(error.message.length).toBeGreaterThan(0);
+      // A definite no (404) was never published, so never processed.
+      if (error.code === 'UNKNOWN_TOPIC') expect(app.processed.has(id)).toBe(false);
     }
+    expect([...tally.rejected.values()].filter((e) => e.code === 'UNKNOWN_TOPIC')).toHaveLength(TOTAL / UNKNOWN_EVERY);
     const reasons: Record<string, number> = {};
     for (const error of tally.rejected.values()) reasons[error.code] = (reasons[error.code] ?? 0) + 1;
     console.info(
