@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'rabbitmq-client';
 import { createPublisher, PublishBatchError, PublishError } from '@mq/client';
@@ -84,5 +87,21 @@ describe('publisher client -> gateway process -> broker', () => {
     expect(elapsed).toBeGreaterThanOrEqual(2000);
     expect(elapsed).toBeLessThan(3000);
     await dead.stop();
+  });
+
+  it("works on the system's Node (20 on these machines), not only on the repo's Node 24", async () => {
+    // The machine's own node, found on a PATH without node_modules/.bin (scripts put Node 24 there).
+    const script = `
+      const { createPublisher } = await import(${JSON.stringify(fileURLToPath(new URL('../../packages/client/dist/index.js', import.meta.url)))});
+      const publisher = createPublisher({ url: ${JSON.stringify(gateway.url)} });
+      const accepted = await publisher.publish('notes', 'from node ' + process.versions.node, { id: 'system-node' });
+      console.log(JSON.stringify({ major: Number(process.versions.node.split('.')[0]), accepted }));`;
+    const run = promisify(execFile);
+    const { stdout } = await run('node', ['--input-type=module', '-e', script], { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
+    const result = JSON.parse(stdout) as { major: number; accepted: unknown };
+    expect(result.major).toBeGreaterThanOrEqual(20);
+    expect(result.accepted).toEqual({ id: 'system-node', topic: 'notes' });
+    const [stored] = await sink.drain();
+    expect(stored?.messageId).toBe('system-node');
   });
 });
