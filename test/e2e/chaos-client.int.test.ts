@@ -82,7 +82,8 @@ describe('chaos: the publisher client through a gateway restart and a broker res
     const stream = publishAll(publisher, names.topic, tally);
 
     await vi.waitFor(() => expect(tally.resolved.size).toBeGreaterThanOrEqual(1500), { timeout: 30_000, interval: 20 });
-    await gateway.stop('SIGTERM');
+    // SIGKILL: requests in flight lose their answer, so the client resends them with the same id.
+    await gateway.stop('SIGKILL');
     gateway = await startApp('gateway', { config, env: { AMQP_URL: node.url, LOG_LEVEL: 'warn' }, port: gateway.port });
     const afterGateway = tally.resolved.size;
     const refusedByGatewayRestart = wire.refused;
