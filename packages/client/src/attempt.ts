@@ -31,17 +31,45 @@ export function failureFromResponse(policy: RetryPolicy, response: Response, bod
 }
 
 /** The failure a thrown fetch means: the caller's abort, the attempt's timeout, or the network. */
-export function failureFromThrow(cause: unknown, timeout: AbortSignal, caller: AbortSignal | undefined, id: string, attempts: number): Failure {
+export function failureFromThrow(cause: unknown, timedOut: boolean, caller: AbortSignal | undefined, id: string, attempts: number): Failure {
   const [code, retryable, what] = caller?.aborted
     ? (['ABORTED', false, 'aborted by the caller'] as const)
-    : timeout.aborted
+    : timedOut
       ? (['TIMEOUT', true, 'the attempt timed out'] as const)
       : (['NETWORK_ERROR', true, `no answer: ${(cause as Error)?.message ?? String(cause)}`] as const);
   return { ok: false, error: new PublishError({ code, message: what, retryable, id, attempts, cause }) };
 }
 
-/** The signal of one attempt: its own timeout, and the caller's signal when there is one. */
-export function attemptSignals(timeoutMs: number, caller: AbortSignal | undefined): { timeout: AbortSignal; signal: AbortSignal } {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { timeout, signal: caller ? AbortSignal.any([timeout, caller]) : timeout };
+/** One attempt's abort signal; `done()` must be called when the attempt has settled. */
+export interface AttemptSignal {
+  signal: AbortSignal;
+  /** Whether the attempt's own time limit fired (not the caller's abort). */
+  timedOut(): boolean;
+  done(): void;
+}
+
+/**
+ * The signal of one attempt: its own time limit, and the caller's signal when there is one. Not
+ * `AbortSignal.timeout()`: that timer cannot be cleared, so every publish's signal, listeners and
+ * fetch state would live on for `timeoutMs` after the answer (the consumer met this as heap
+ * growth under load, see docs/benchmarks.md); here `done()` clears it.
+ */
+export function attemptSignal(timeoutMs: number, caller: AbortSignal | undefined): AttemptSignal {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onAbort = () => controller.abort(caller?.reason);
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    done: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { attemptSignals, failureFromResponse, failureFromThrow, type Failure } from './attempt.js';
+import { attemptSignal, failureFromResponse, failureFromThrow, type Failure } from './attempt.js';
 import { PublishBatchError, PublishError, type BatchEntryOutcome } from './errors.js';
 import type { GatewayBatchMessage, GatewayBatchResult } from './gateway-client.js';
 import type { PublishContext } from './publish-one.js';
@@ -90,11 +90,11 @@ interface BatchRequest {
  * (undefined on a 202), with the wait its answer asked for.
  */
 async function sendOnce(ctx: PublishContext, request: BatchRequest, sent: Entry[], n: number): Promise<Failure | undefined> {
-  const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, request.signal);
+  const attemptAbort = attemptSignal(ctx.options.timeoutMs, request.signal);
   let failure: Failure;
   try {
     const body = { messages: sent.map((e) => ({ ...e.message, id: e.id })) };
-    const answer = await ctx.client.postBatch(request.topic, request.query, { headers: request.headers, body, signal });
+    const answer = await ctx.client.postBatch(request.topic, request.query, { headers: request.headers, body, signal: attemptAbort.signal });
     if (answer.response.status === 202) {
       for (const e of sent) e.outcome = { index: e.index, id: e.id, accepted: true };
       return undefined;
@@ -106,7 +106,9 @@ async function sendOnce(ctx: PublishContext, request: BatchRequest, sent: Entry[
       return failure;
     }
   } catch (cause) {
-    failure = failureFromThrow(cause, timeout, request.signal, sent[0]!.id, n);
+    failure = failureFromThrow(cause, attemptAbort.timedOut(), request.signal, sent[0]!.id, n);
+  } finally {
+    attemptAbort.done();
   }
   // No per-entry results: the whole request failed, the same way for every entry.
   for (const e of sent) e.lastError = new PublishError({ ...failure.error, message: failure.error.message, id: e.id });

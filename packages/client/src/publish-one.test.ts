@@ -110,6 +110,20 @@ describe('publish(): backoff, Retry-After and the deadline', () => {
     expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true, status: undefined });
   });
 
+  it('the caller aborting an attempt in flight is ABORTED, not retried', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const hang = (_url: string, init: RequestInit) => {
+      calls++;
+      queueMicrotask(() => controller.abort(new Error('caller gave up')));
+      return new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason as Error)));
+    };
+    const publisher = createPublisher({ url: 'http://gw.test', fetch: hang, clock: virtualClock() });
+    const error = await rejection(publisher.publish('orders', 1, { signal: controller.signal }));
+    expect(error).toMatchObject({ code: 'ABORTED', retryable: false, attempts: 1 });
+    expect(calls).toBe(1);
+  });
+
   it('the caller aborting stops the retries with ABORTED', async () => {
     const controller = new AbortController();
     const clock = { ...virtualClock(), sleep: () => (controller.abort(), Promise.reject(new Error('aborted'))) };

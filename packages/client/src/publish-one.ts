@@ -1,4 +1,4 @@
-import { attemptSignals, failureFromResponse, failureFromThrow } from './attempt.js';
+import { attemptSignal, failureFromResponse, failureFromThrow } from './attempt.js';
 import { encodeBody, type MessageData } from './body.js';
 import type { Accepted, GatewayClient } from './gateway-client.js';
 import type { NormalizedOptions } from './options.js';
@@ -35,13 +35,15 @@ export async function publishOne(ctx: PublishContext, topic: string, data: Messa
   const headers = { ...opts.headers, ...trace, 'content-type': contentType, 'idempotency-key': id };
   const query = opts.routingKey === undefined ? {} : { routingKey: opts.routingKey };
   const attempt = async (n: number): Promise<AttemptResult<Accepted>> => {
-    const { timeout, signal } = attemptSignals(ctx.options.timeoutMs, opts.signal);
+    const attemptAbort = attemptSignal(ctx.options.timeoutMs, opts.signal);
     try {
-      const { response, body: answer } = await ctx.client.postMessage(topic, query, { headers, body, signal });
+      const { response, body: answer } = await ctx.client.postMessage(topic, query, { headers, body, signal: attemptAbort.signal });
       if (response.status === 202) return { ok: true, value: answer as Accepted };
       return failureFromResponse(ctx.options.retry, response, answer, id, n, ctx.clock.now());
     } catch (cause) {
-      return failureFromThrow(cause, timeout, opts.signal, id, n);
+      return failureFromThrow(cause, attemptAbort.timedOut(), opts.signal, id, n);
+    } finally {
+      attemptAbort.done();
     }
   };
   return retrying(ctx.options.retry, ctx.clock, attempt, opts.signal);
