@@ -1,6 +1,7 @@
 // The table's rows, in the order they run. Cases on the private node run back to back so the
 // runner can stop it before the consumer rows; e2e-latency reads the max rates of the rows before it.
 import type { BenchCase } from '../lib/context.ts';
+import { clientPublish } from './client-publish.ts';
 import { coldStart } from './cold-start.ts';
 import { consumerHttp } from './consumer-http.ts';
 import { consumerInProcess } from './consumer-in-process.ts';
@@ -16,6 +17,7 @@ import { tracingCost } from './tracing-cost.ts';
 
 export const CASES: BenchCase[] = [
   gatewaySingle,
+  clientPublish,
   gatewayManagement,
   gatewayBlockedRss,
   gatewayBatch,
@@ -32,6 +34,7 @@ export const CASES: BenchCase[] = [
 /** The order of the table: the order, not the run order. */
 export const TABLE_ORDER: string[] = [
   'gateway-single',
+  'client-publish',
   'gateway-management',
   'gateway-batch',
   'consumer-in-process',
