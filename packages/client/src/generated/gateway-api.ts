@@ -25,6 +25,10 @@ export interface paths {
                     "idempotency-key"?: string;
                     /** @description W3C trace context, carried into the message. */
                     traceparent?: string;
+                    /** @description Hold the message this long before delivery: whole seconds (`900`) or an ISO-8601 duration (`PT15M`, `P1DT2H`; no years or months). At most the topic's `maxDelay`. Not with `Not-Before`. */
+                    delay?: string;
+                    /** @description Deliver no earlier than this RFC 3339 time; a past time is due at once. At most the topic's `maxDelay` ahead. Not with `Delay`. */
+                    "not-before"?: string;
                 };
                 path: {
                     topic: string;
@@ -46,7 +50,7 @@ export interface paths {
                         "application/json": components["schemas"]["Accepted"];
                     };
                 };
-                /** @description Malformed request: bad JSON, topic name, routing key, header or id */
+                /** @description Malformed request: bad JSON, topic name, routing key, header or id; or a bad delay: DELAY_CONFLICT (Delay and Not-Before both), INVALID_DELAY, INVALID_NOT_BEFORE, DELAY_TOO_LONG (beyond the topic maxDelay) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -175,7 +179,7 @@ export interface paths {
                         "application/json": components["schemas"]["BatchAccepted"];
                     };
                 };
-                /** @description Malformed request: bad JSON, topic name, routing key, header or id */
+                /** @description Malformed request: bad JSON, topic name, routing key, header or id; or a bad delay: DELAY_CONFLICT (Delay and Not-Before both), INVALID_DELAY, INVALID_NOT_BEFORE, DELAY_TOO_LONG (beyond the topic maxDelay) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -353,6 +357,11 @@ export interface components {
         Accepted: {
             id: string;
             topic: string;
+            /**
+             * Format: date-time
+             * @description Set when a delay was asked for: the message is not delivered before this time.
+             */
+            notBefore?: string;
         };
         /** @description RFC 9457 problem details. */
         Problem: {
@@ -377,6 +386,11 @@ export interface components {
             status: number;
             code?: string;
             detail?: string;
+            /**
+             * Format: date-time
+             * @description Set when a delay was asked for: the message is not delivered before this time.
+             */
+            notBefore?: string;
         };
         BatchRequest: {
             messages: components["schemas"]["BatchMessage"][];
@@ -397,6 +411,13 @@ export interface components {
             headers?: {
                 [key: string]: string | number | boolean;
             };
+            /** @description Hold this message: whole seconds or an ISO-8601 duration such as `PT1M`; at most the topic's `maxDelay`. Not with `notBefore`. */
+            delay?: string | number;
+            /**
+             * Format: date-time
+             * @description Deliver no earlier than this RFC 3339 time. Not with `delay`.
+             */
+            notBefore?: string;
         };
         Health: {
             status: string;
