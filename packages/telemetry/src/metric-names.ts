@@ -35,6 +35,8 @@ export const metricNames = {
   circuitOpen: 'mq_circuit_open',
   /** Counter: acks/nacks of finished deliveries that could not be sent (the broker redelivers those messages). */
   ackFailures: 'mq_ack_failures_total',
+  /** Counter: gateway rate-limit decisions made per process because the shared store (Redis) failed. */
+  rateLimitFallbacks: 'mq_rate_limit_fallback_total',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];
