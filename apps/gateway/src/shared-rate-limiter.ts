@@ -19,6 +19,11 @@ export interface SharedRateLimiterEvents {
 export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, events: SharedRateLimiterEvents, keyPrefix = 'mq:rl'): RateLimiter {
   const limiters = new Map<number, RateLimiterRedis>();
   let healthy = true;
+  const answered = () => {
+    if (healthy) return;
+    healthy = true;
+    events.recovered();
+  };
   const limiterFor = (rate: number) => {
     let limiter = limiters.get(rate);
     if (!limiter) {
@@ -34,11 +39,11 @@ export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, eve
     async take(key, rate) {
       try {
         await limiterFor(rate).consume(key, 1);
-        if (!healthy) (healthy = true), events.recovered();
+        answered();
         return 0;
       } catch (err) {
         if (err instanceof RateLimiterRes) {
-          if (!healthy) (healthy = true), events.recovered();
+          answered();
           return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         }
         events.fallback(err as Error, healthy);
@@ -46,7 +51,7 @@ export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, eve
         return fallback.take(key, rate);
       }
     },
-    async close() {
+    close() {
       redis.disconnect();
       return Promise.resolve();
     },

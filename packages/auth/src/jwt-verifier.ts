@@ -76,7 +76,7 @@ function identityOf(payload: JWTPayload, claim: string): JwtIdentity {
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
     throw new JwtError('INVALID_TOKEN', `the token has no "${claim}" claim (a list of topics)`);
   }
-  const topics = new Set(scopes as string[]);
+  const topics = new Set<string>(scopes);
   return { subject: payload.sub!, topics, admin: topics.has(ADMIN_SCOPE) };
 }
 
