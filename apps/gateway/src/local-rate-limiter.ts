@@ -22,7 +22,8 @@ export function createLocalRateLimiter(now?: () => number): RateLimiter {
       let bucket = buckets.get(key);
       if (!bucket) {
         if (buckets.size >= MAX_BUCKETS) buckets.delete(buckets.keys().next().value!);
-        bucket = new TokenBucket(rate, rate * 2, now);
+        // A burst under one request would never let one through: a rate under 0.5/s still allows one.
+        bucket = new TokenBucket(rate, Math.max(1, rate * 2), now);
         buckets.set(key, bucket);
       }
       return bucket.take();
