@@ -38,13 +38,13 @@ describe('rate limits shared across gateway replicas through Redis', () => {
     const name = `t-${randomUUID()}`;
     const [a, b] = await Promise.all([startGateway(name, REDIS_URL), startGateway(name, REDIS_URL)]);
     const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await send(i % 2 === 0 ? a! : b!));
+    for (let i = 0; i < 6; i++) answers.push(await send(i % 2 === 0 ? a : b));
     expect(answers.map((r) => r.status).sort()).toEqual([202, 429, 429, 429, 429, 429]);
     const refused = answers.find((r) => r.status === 429)!;
     expect(refused.json).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await sink.count()).toBe(1);
-    for (const gateway of [a!, b!]) expect(gateway.output()).toContain('rate limits are shared across replicas');
+    for (const gateway of [a, b]) expect(gateway.output()).toContain('rate limits are shared across replicas');
   });
 
   describe('with Redis out of reach', () => {
