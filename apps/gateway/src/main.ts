@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig } from '@mq/config';
-import { MqClient, MqError, type Topology } from '@mq/mq';
+import { describeTlsFailure, MqClient, MqError, type Topology } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger, type Telemetry } from '@mq/telemetry';
 import type { Server } from 'node:http';
 import { setTimeout } from 'node:timers/promises';
@@ -43,6 +43,19 @@ async function declareTopology(client: MqClient, topology: Topology, logger: Log
   }
 }
 
+/**
+ * A certificate problem (untrusted, expired, wrong host, client certificate refused) cannot heal
+ * by retrying: exit 1 with one line naming it, at boot or at a reconnect, never a plaintext retry.
+ */
+function stopOnTlsFailure(client: MqClient): void {
+  client.on('error', (err) => {
+    const failure = describeTlsFailure(err);
+    if (!failure) return;
+    process.stderr.write(`gateway: TLS to the broker failed: ${failure}\n`);
+    process.exit(1);
+  });
+}
+
 function main(telemetry: Telemetry): void {
   let settings: ReturnType<typeof configure>;
   try {
@@ -63,6 +76,7 @@ function main(telemetry: Telemetry): void {
     tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
     logger,
   });
+  stopOnTlsFailure(client);
   const { confirmTimeoutMs, connectWaitMs, maxInFlight, batchMaxBytes, batchMaxMessages } = config.gateway;
   const publisher = client.createPublisher({ appId: 'mq-gateway', confirmTimeoutMs, connectWaitMs, maxInFlight });
   const metrics = createMetrics(() => client.state);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { parseConfig, parseEnv } from './load.js';
 
 const withJwt = (jwt: string) => `topics:\n  orders: {exchange: orders}\nauth:\n  jwt: ${jwt}\n`;
 
@@ -33,5 +33,13 @@ describe('auth.jwt', () => {
     ['an unknown key', `{issuer: i, audience: a, jwksUrl: "https://i/j", secret: x}`, /secret/],
   ])('rejects %s with one line', (_case, jwt, message) => {
     expect(() => parseConfig(withJwt(jwt), 'mq.yaml')).toThrow(message);
+  });
+});
+
+describe('TLS environment', () => {
+  it('refuses unreadable PEM files and a mix of amqp:// and amqps:// at boot', () => {
+    expect(() => parseEnv({ AMQP_CA_FILE: '/nonexistent/ca.pem' }, 8080)).toThrow(/environment: AMQP_CA_FILE: cannot read the file/);
+    expect(() => parseEnv({ AMQP_URL: 'amqps://a:5671,amqp://b:5672' }, 8080)).toThrow(/AMQP_URL: all URLs must be amqp:\/\/ or all amqps:\/\//);
+    expect(parseEnv({ AMQP_URL: 'amqps://a,amqps://b', AMQP_CA_FILE: import.meta.filename }, 8080).AMQP_CA_FILE).toBe(import.meta.filename);
   });
 });

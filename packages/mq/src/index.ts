@@ -10,3 +10,4 @@ export { RedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup-stor
 export { MQ_HEADERS } from './headers.js';
 export { deadLetterQueueName, queuesOf } from './retry.js';
 export { withTimeout } from './with-timeout.js';
+export { describeTlsFailure } from './tls-failure.js';
