@@ -19,6 +19,7 @@ const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;
 interface ConnectionInternals {
   _state: { readyState: number };
   _writeMethod(frame: { channelId: number; params: { mechanism?: string; response?: string } }): void;
+  _reset(err: Error): void;
 }
 interface ChannelInternals {
   _onHeader(frame: { fields: { contentType?: string; contentEncoding?: string } }): void;
@@ -92,6 +93,21 @@ function useExternalMechanism(conn: Connection): void {
   internals._writeMethod = (frame) => {
     if (frame.channelId === 0 && frame.params.mechanism === 'PLAIN') frame = { ...frame, params: { ...frame.params, mechanism: 'EXTERNAL', response: '' } };
     writeMethod(frame);
+  };
+}
+
+/**
+ * Calls `listener` with the error of every failed connection attempt. rabbitmq-client emits
+ * 'error' only for the first failures of a reconnect series ("suppress spam"), so a certificate
+ * that turns bad while the broker restarts would otherwise only show as a reconnect that never
+ * succeeds; every failure passes through its internal `_reset(err)`.
+ */
+export function onEveryConnectionFailure(conn: Connection, listener: (err: Error) => void): void {
+  const internals = conn as unknown as ConnectionInternals;
+  const reset = internals._reset.bind(conn);
+  internals._reset = (err) => {
+    reset(err);
+    listener(err);
   };
 }
 
