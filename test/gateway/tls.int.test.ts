@@ -111,4 +111,13 @@ describe('gateway over TLS to a private RabbitMQ node', () => {
     // No plaintext fallback: the one connection the broker has is this test's own (plain TCP).
     expect(await brokerConnections()).toEqual([['guest', 'false', 'PLAIN']]);
   });
+
+  it('the consumer stops on a certificate failure the same way', async () => {
+    const env = tlsEnv(`amqps://guest:guest@localhost:${tlsPort}`, { AMQP_CA_FILE: certs.otherCa });
+    const { code, output } = await runAppToExit('consumer', { config, env });
+    expect(code).toBe(1);
+    expect(output.split('\n').filter((line) => line.startsWith('consumer:'))).toEqual([
+      expect.stringMatching(/^consumer: TLS to the broker failed: the broker's certificate is not signed by a trusted CA/),
+    ]);
+  });
 });
