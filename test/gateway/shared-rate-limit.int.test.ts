@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { startTestIdp } from '@mq/auth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'rabbitmq-client';
 import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
@@ -44,7 +45,32 @@ describe('rate limits shared across gateway replicas through Redis', () => {
     expect(refused.json).toMatchObject({ code: 'RATE_LIMITED' });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await sink.count()).toBe(1);
+    await sink.drain();
     for (const gateway of [a, b]) expect(gateway.output()).toContain('rate limits are shared across replicas');
+  });
+
+  it('a JWT subject shares one limit across replicas, whichever of its tokens it sends', async () => {
+    const idp = await startTestIdp();
+    try {
+      const jwtConfig = {
+        topics: { orders: { exchange, routingKey: 'o' } },
+        auth: { jwt: { issuer: idp.issuer, audience: idp.audience, publicKeyFile: 'idp.pem', algorithms: ['ES256'], rateLimit: 0.5 } },
+      };
+      const start = () => startApp('gateway', { config: jwtConfig, files: { 'idp.pem': idp.publicKeyPem }, env: { REDIS_URL } });
+      const [a, b] = await Promise.all([start(), start()]);
+      const sub = `sub-${randomUUID()}`;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        const token = await idp.sign({ claims: { sub, jti: randomUUID(), mq_publish: ['orders'] } });
+        statuses.push((await publish((i % 2 === 0 ? a : b).url, 'orders', '{"n":2}', { authorization: `Bearer ${token}` }, 5000)).status);
+      }
+      expect(statuses.sort()).toEqual([202, 429, 429, 429]);
+      const other = await idp.sign({ claims: { sub: `sub-${randomUUID()}`, mq_publish: ['orders'] } });
+      expect((await publish(b.url, 'orders', '{"n":3}', { authorization: `Bearer ${other}` }, 5000)).status).toBe(202);
+      await sink.drain();
+    } finally {
+      await idp.close();
+    }
   });
 
   describe('with Redis out of reach', () => {
