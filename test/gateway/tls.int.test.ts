@@ -112,6 +112,13 @@ describe('gateway over TLS to a private RabbitMQ node', () => {
     expect(await brokerConnections()).toEqual([['guest', 'false', 'PLAIN']]);
   });
 
+  it('a client certificate the broker does not trust stops the boot with one line', async () => {
+    const env = tlsEnv(`amqps://localhost:${tlsPort}`, { AMQP_CERT_FILE: certs.foreignClient.cert, AMQP_KEY_FILE: certs.foreignClient.key });
+    const { code, output } = await runAppToExit('gateway', { config, env });
+    expect(code).toBe(1);
+    expect(stderrLines(output)).toEqual([expect.stringMatching(/^gateway: TLS to the broker failed: the broker refused our client certificate: .* \(ERR_SSL_\w+\)$/)]);
+  });
+
   it('the consumer stops on a certificate failure the same way', async () => {
     const env = tlsEnv(`amqps://guest:guest@localhost:${tlsPort}`, { AMQP_CA_FILE: certs.otherCa });
     const { code, output } = await runAppToExit('consumer', { config, env });

@@ -18,6 +18,8 @@ export interface TestCerts {
   expiredServer: { cert: string; key: string };
   wrongHostServer: { cert: string; key: string };
   client: { cert: string; key: string; user: string };
+  /** A client certificate for the same user, signed by the other CA (the broker refuses it). */
+  foreignClient: { cert: string; key: string };
   /** What the broker serves: copy one of the server pairs here (then restart the node). */
   served: { cert: string; key: string };
   serve(pair: { cert: string; key: string }): Promise<void>;
@@ -35,23 +37,23 @@ async function makeCa(dir: string, name: string): Promise<void> {
 }
 
 /** A leaf signed by `ca` via `openssl ca` (which can set dates in the past). */
-async function makeLeaf(dir: string, name: string, options: { cn: string; san?: string; usage: 'serverAuth' | 'clientAuth'; dates?: [string, string] }): Promise<void> {
+async function makeLeaf(dir: string, name: string, options: { cn: string; san?: string; usage: 'serverAuth' | 'clientAuth'; dates?: [string, string]; ca?: string }): Promise<void> {
   await openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${options.cn}`]);
   const ext = [`extendedKeyUsage = ${options.usage}`, 'basicConstraints = CA:FALSE', ...(options.san ? [`subjectAltName = ${options.san}`] : [])];
   await writeFile(join(dir, `${name}.ext`), `${ext.join('\n')}\n`);
   const dates = options.dates ? ['-startdate', options.dates[0], '-enddate', options.dates[1]] : ['-days', '2'];
-  await openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-notext', '-in', `${name}.csr`, '-out', `${name}.pem`, '-extfile', `${name}.ext`, ...dates]);
+  await openssl(dir, ['ca', '-batch', '-config', `${options.ca ?? 'ca'}.cnf`, '-notext', '-in', `${name}.csr`, '-out', `${name}.pem`, '-extfile', `${name}.ext`, ...dates]);
 }
 
-const CA_CONFIG = `[ca]
+const caConfig = (name: string) => `[ca]
 default_ca = test_ca
 [test_ca]
 dir = .
-database = index.txt
+database = ${name}.index.txt
 new_certs_dir = .
-serial = serial
-certificate = ca.pem
-private_key = ca.key
+serial = ${name}.serial
+certificate = ${name}.pem
+private_key = ${name}.key
 default_md = sha256
 policy = any
 unique_subject = no
@@ -62,16 +64,18 @@ commonName = supplied
 /** Makes every certificate (a few hundred ms); `dispose()` deletes them. */
 export async function makeTestCerts(clientUser = 'mq-tls-client'): Promise<TestCerts> {
   const dir = await mkdtemp(join(tmpdir(), 'mq-tls-'));
-  await writeFile(join(dir, 'ca.cnf'), CA_CONFIG);
-  await writeFile(join(dir, 'index.txt'), '');
-  await writeFile(join(dir, 'serial'), '1000\n');
-  await makeCa(dir, 'ca');
-  await makeCa(dir, 'other-ca');
+  for (const ca of ['ca', 'other-ca']) {
+    await writeFile(join(dir, `${ca}.cnf`), caConfig(ca));
+    await writeFile(join(dir, `${ca}.index.txt`), '');
+    await writeFile(join(dir, `${ca}.serial`), '1000\n');
+    await makeCa(dir, ca);
+  }
   // localhost only, no IP: connecting to 127.0.0.1 is then a host-name mismatch on the same node.
   await makeLeaf(dir, 'server', { cn: 'localhost', san: 'DNS:localhost', usage: 'serverAuth' });
   await makeLeaf(dir, 'expired', { cn: 'localhost', san: 'DNS:localhost', usage: 'serverAuth', dates: ['20200101000000Z', '20200201000000Z'] });
   await makeLeaf(dir, 'wrong-host', { cn: 'broker.example', san: 'DNS:broker.example', usage: 'serverAuth' });
   await makeLeaf(dir, 'client', { cn: clientUser, usage: 'clientAuth' });
+  await makeLeaf(dir, 'foreign-client', { cn: clientUser, usage: 'clientAuth', ca: 'other-ca' });
   const pair = (name: string) => ({ cert: join(dir, `${name}.pem`), key: join(dir, `${name}.key`) });
   const served = pair('served');
   const serve = async (from: { cert: string; key: string }) => {
@@ -87,6 +91,7 @@ export async function makeTestCerts(clientUser = 'mq-tls-client'): Promise<TestC
     expiredServer: pair('expired'),
     wrongHostServer: pair('wrong-host'),
     client: { ...pair('client'), user: clientUser },
+    foreignClient: pair('foreign-client'),
     served,
     serve,
     dispose: () => rm(dir, { recursive: true, force: true }),
