@@ -32,10 +32,10 @@ export function createRateLimiter({ redisUrl, logger, metrics }: RateLimiterDeps
   });
   redis.on('ready', () => (lastError = ''));
   return createSharedRateLimiter(redis, local, {
-    fallback(err, first) {
-      metrics.countRateLimitFallback();
+    failed(err, first) {
       if (first) logger.warn({ err: err.message }, 'rate limits: Redis unavailable, falling back to per-process limits');
     },
+    decidedLocally: () => metrics.countRateLimitFallback(),
     recovered: () => logger.info({}, 'rate limits: Redis is back, limits are shared again'),
   });
 }

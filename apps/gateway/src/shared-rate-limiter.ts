@@ -2,27 +2,46 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { RateLimiter } from './local-rate-limiter.js';
 
-/** What the shared limiter reports when it falls back to (or recovers from) per-process limits. */
+/** What the shared limiter reports about falling back to (and recovering from) per-process limits. */
 export interface SharedRateLimiterEvents {
-  /** Redis failed for this decision; `first` is true on the first failure after a success. */
-  fallback(err: Error, first: boolean): void;
+  /** Redis failed a decision; `first` is true on the first failure after a success. */
+  failed(err: Error, first: boolean): void;
+  /** A decision was made by the per-process fallback (Redis failed, or is being given a pause). */
+  decidedLocally(): void;
   /** Redis answered again after failures. */
   recovered(): void;
 }
 
+export interface SharedRateLimiterOptions {
+  /** @default 'mq:rl' */
+  keyPrefix?: string;
+  /**
+   * After a failure, decide locally for this long before asking Redis again: a partitioned
+   * Redis (no answer until the command timeout) then slows one request per pause, not all.
+   * @default 1000
+   */
+  retryPauseMs?: number;
+}
+
 /**
  * Fixed windows in Redis shared by every replica (rate-limiter-flexible's atomic INCR + TTL
- * script): `rate` requests per 1-second window, or per ⌈1/rate⌉ s for rates under 1. When Redis
- * fails (down, slow, not ready) the decision is made by `fallback` (this process's token buckets):
- * never a 5xx because the store is gone, only a looser limit while it is.
+ * script): `rate` requests per 1-second window, or ⌊rate × ⌈1/rate⌉⌋ per ⌈1/rate⌉ s for rates
+ * under 1. When Redis fails (down, slow, not ready) the decision is made by `fallback` (this
+ * process's token buckets): never a 5xx because the store is gone, only a looser limit while it is.
  */
-export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, events: SharedRateLimiterEvents, keyPrefix = 'mq:rl'): RateLimiter {
+export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, events: SharedRateLimiterEvents, options: SharedRateLimiterOptions = {}): RateLimiter {
+  const { keyPrefix = 'mq:rl', retryPauseMs = 1000 } = options;
   const limiters = new Map<number, RateLimiterRedis>();
   let healthy = true;
+  let pausedUntil = 0;
   const answered = () => {
     if (healthy) return;
     healthy = true;
     events.recovered();
+  };
+  const local = (key: string, rate: number) => {
+    events.decidedLocally();
+    return fallback.take(key, rate);
   };
   const limiterFor = (rate: number) => {
     let limiter = limiters.get(rate);
@@ -37,6 +56,7 @@ export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, eve
   };
   return {
     async take(key, rate) {
+      if (performance.now() < pausedUntil) return local(key, rate);
       try {
         await limiterFor(rate).consume(key, 1);
         answered();
@@ -46,9 +66,10 @@ export function createSharedRateLimiter(redis: Redis, fallback: RateLimiter, eve
           answered();
           return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         }
-        events.fallback(err as Error, healthy);
+        events.failed(err as Error, healthy);
         healthy = false;
-        return fallback.take(key, rate);
+        pausedUntil = performance.now() + retryPauseMs;
+        return local(key, rate);
       }
     },
     close() {
