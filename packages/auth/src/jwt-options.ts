@@ -29,6 +29,8 @@ export interface JwtOptions {
    * what a flood of forged tokens can make the gateway send to the provider. @default 30000
    */
   jwksCooldownMs?: number;
+  /** After a failed JWKS fetch, how long to answer "unavailable" before fetching again. @default 5000 */
+  jwksRetryMs?: number;
 }
 
 export type NormalizedJwtOptions = Required<Omit<JwtOptions, 'jwksUrl' | 'publicKey' | 'audience'>> &
@@ -41,6 +43,7 @@ const defaults = {
   jwksTimeoutMs: 5000,
   jwksCacheMaxAgeMs: 600_000,
   jwksCooldownMs: 30_000,
+  jwksRetryMs: 5000,
 };
 
 /** Fills in defaults and rejects nonsense (no key source, both, a symmetric algorithm). */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hmacWithPublicKey, startTestIdp, unsignedToken, type TestIdp } from './testing/index.js';
 import { JwtError } from './jwt-error.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt-verifier.js';
@@ -84,6 +84,22 @@ describe('JWKS fetching', () => {
       expect((await rejection(gone, await own.sign())).code).toBe('JWKS_UNAVAILABLE');
     } finally {
       await own.close().catch(() => undefined);
+    }
+  });
+
+  it('after a failed fetch the provider rests: one fetch, not one per request, then it recovers', async () => {
+    const own = await startTestIdp();
+    try {
+      own.available = false;
+      const verifier = createJwtVerifier({ issuer: own.issuer, audience: own.audience, jwksUrl: own.jwksUrl, jwksRetryMs: 300 });
+      const token = await own.sign();
+      for (let i = 0; i < 5; i++) expect((await rejection(verifier, token)).code).toBe('JWKS_UNAVAILABLE');
+      expect(own.fetches).toBe(1);
+      own.available = true;
+      await vi.waitFor(() => verifier.verify(token), { timeout: 5000, interval: 100 });
+      expect(own.fetches).toBe(2);
+    } finally {
+      await own.close();
     }
   });
 

@@ -52,7 +52,9 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
 /**
  * jose's remote JWKS caches the set (`cacheMaxAge`), refetches when a `kid` is unknown but at most
  * once per `cooldown`, and times out. A failed fetch is not the token's fault: it becomes
- * `JWKS_UNAVAILABLE`; only "no such key" stays a verdict on the token.
+ * `JWKS_UNAVAILABLE`; only "no such key" stays a verdict on the token. After a failed fetch the
+ * provider gets `jwksRetryMs` of rest (answers are JWKS_UNAVAILABLE at once), so an outage costs
+ * one fetch per pause, not one per request, and no request waits out a timeout meanwhile.
  */
 function remoteKeys(url: string, opts: NormalizedJwtOptions): JWTVerifyGetKey {
   const jwks = createRemoteJWKSet(new URL(url), {
@@ -60,12 +62,16 @@ function remoteKeys(url: string, opts: NormalizedJwtOptions): JWTVerifyGetKey {
     cooldownDuration: opts.jwksCooldownMs,
     cacheMaxAge: opts.jwksCacheMaxAgeMs,
   });
+  let restUntil = 0;
+  const unavailable = (cause?: unknown) => new JwtError('JWKS_UNAVAILABLE', 'the identity provider\'s keys cannot be fetched', { cause });
   return async (header, token) => {
+    if (performance.now() < restUntil) throw unavailable();
     try {
       return await jwks(header, token);
     } catch (err) {
       if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
-      throw new JwtError('JWKS_UNAVAILABLE', 'the identity provider\'s keys cannot be fetched', { cause: err });
+      restUntil = performance.now() + opts.jwksRetryMs;
+      throw unavailable(err);
     }
   };
 }
