@@ -1,10 +1,13 @@
 // Thousands of random requests against the built gateway and the real broker: whatever arrives,
-// the gateway answers (no 5xx but 503), stays up, and stores exactly the messages it said 202 to.
+// the gateway answers (no 5xx but 503), stays up, stores exactly the messages it said 202 to, and
+// no answer shows a stack trace, a file path or an internal error message.
 import { request, Agent } from 'node:http';
+import { startTestIdp, unsignedToken, type TestIdp } from '@mq/auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'rabbitmq-client';
 import { startApp, stopAllApps, type AppProcess } from '../helpers/processes.ts';
 import { createSink, rawConnection, uniqueName, type Sink } from './broker.ts';
+import { findInternalLeak } from './leaks.ts';
 
 const REQUESTS = 2500;
 const CONCURRENCY = 8;
@@ -22,6 +25,9 @@ function prng(start: number): () => number {
   };
 }
 const random = prng(seed);
+/** JWTs signed by the test's identity provider (publicKeyFile), made before the run. */
+const jwts: { valid: string[]; bad: string[] } = { valid: [], bad: [] };
+const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const chance = (p: number) => random() < p;
 const junk = (max: number, alphabet = 'abcXYZ019._-~%/?#&=+*!$\'"()[]{};:@,<>\\|^` \t\u00e9\u00ff') =>
@@ -70,6 +76,7 @@ const mutations: Array<(f: Fuzzed) => void> = [
   (f) => (f.headers['content-type'] = pick(contentTypes)),
   (f) => delete f.headers['content-type'],
   (f) => (f.headers.authorization = pick(['Bearer wrong', 'Basic x', `bearer ${TOKEN}`, `Bearer ${TOKEN}x`, junk(30)])),
+  (f) => (f.headers.authorization = `Bearer ${pick([...jwts.valid, ...jwts.bad, `${b64(junk(20))}.${b64(junk(40))}.${b64(junk(20))}`, `${b64('{"alg":"RS256"}')}.${b64(junk(30))}.x`, 'a.b.c', '..'])}`),
   (f) => delete f.headers.authorization,
   (f) => (f.headers['idempotency-key'] = pick([`k-${Math.floor(random() * 1e12)}`, junk(20), 'k'.repeat(300)])),
   (f) => (f.headers.traceparent = pick(['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', junk(55)])),
@@ -112,12 +119,24 @@ function send(agent: Agent, port: number, f: Fuzzed): Promise<Answer> {
 describe(`gateway fuzz (FUZZ_SEED=${seed})`, () => {
   let conn: Connection;
   let gateway: AppProcess;
+  let idp: TestIdp;
   const sinks: Sink[] = [];
   const exchanges = { orders: uniqueName('orders'), events: uniqueName('events'), images: uniqueName('images') };
 
   beforeAll(async () => {
     conn = rawConnection();
     for (const exchange of Object.values(exchanges)) sinks.push(await createSink(conn, exchange));
+    idp = await startTestIdp();
+    const now = Math.floor(Date.now() / 1000);
+    jwts.valid = await Promise.all(['a', 'b'].map((sub) => idp.sign({ claims: { sub, mq_publish: ['orders', 'events'] } })));
+    jwts.bad = [
+      await idp.sign({ claims: { exp: now - 3600, mq_publish: ['orders'] } }),
+      await idp.sign({ foreignKey: true, claims: { mq_publish: ['orders'] } }),
+      await idp.sign({ claims: { aud: 'other', mq_publish: ['orders'] } }),
+      await idp.sign({ omit: ['mq_publish'] }),
+      await idp.sign({ claims: { mq_publish: { nested: [1] } } }),
+      unsignedToken({ iss: idp.issuer, aud: idp.audience, sub: 'x', exp: now + 600, mq_publish: ['orders'] }),
+    ];
     gateway = await startApp('gateway', {
       env: { FUZZ_TOKEN: TOKEN, LOG_LEVEL: 'warn' },
       config: {
@@ -126,20 +145,24 @@ describe(`gateway fuzz (FUZZ_SEED=${seed})`, () => {
           events: { exchange: exchanges.events, routingKey: 'ev', allowRoutingKey: true },
           images: { exchange: exchanges.images, routingKey: 'img', contentTypes: ['image/*'] },
         },
-        auth: { tokens: [{ name: 'fuzz', env: 'FUZZ_TOKEN', publish: ['orders', 'events', 'images'] }] },
+        auth: {
+          tokens: [{ name: 'fuzz', env: 'FUZZ_TOKEN', publish: ['orders', 'events', 'images'] }],
+          jwt: { issuer: idp.issuer, audience: idp.audience, publicKeyFile: 'idp.pem', algorithms: ['ES256'] },
+        },
         gateway: { batchMaxMessages: 5, batchMaxBytes: 8192 },
       },
-      files: { 'order.json': JSON.stringify({ type: 'object', required: ['orderId', 'amount'], properties: { orderId: { type: 'string', maxLength: 32 }, amount: { type: 'integer' } } }) },
+      files: { 'idp.pem': idp.publicKeyPem, 'order.json': JSON.stringify({ type: 'object', required: ['orderId', 'amount'], properties: { orderId: { type: 'string', maxLength: 32 }, amount: { type: 'integer' } } }) },
     });
   });
 
   afterAll(async () => {
     await stopAllApps();
+    await idp.close();
     for (const sink of sinks) await sink.dispose();
     await conn.close();
   });
 
-  it(`answers ${REQUESTS} random requests without a 5xx other than 503, and stores exactly what it accepted`, async () => {
+  it(`answers ${REQUESTS} random requests (static tokens and JWTs) without a 5xx other than 503 or an internal detail, and stores exactly what it accepted`, async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const accepted: string[] = [];
     const statuses = new Map<number, number>();
@@ -155,6 +178,8 @@ describe(`gateway fuzz (FUZZ_SEED=${seed})`, () => {
         if (answer.status === -1 && f.body.length < 100_000) bad.push(`no answer: ${f.method} ${f.path}: ${answer.body}`);
         if (answer.status >= 500 && answer.status !== 503) bad.push(`${answer.status} ${f.method} ${f.path}: ${answer.body.slice(0, 200)}`);
         if (isPublish && answer.status >= 400 && answer.contentType !== 'application/problem+json') bad.push(`not problem+json: ${answer.status} ${f.method} ${f.path} ${JSON.stringify(f.headers)} -> ${answer.contentType} ${answer.body.slice(0, 100)}`);
+        const leak = findInternalLeak(answer.body, `${f.method} ${f.path}\n${Object.values(f.headers).join('\n')}`, [TOKEN]);
+        if (leak) bad.push(`${answer.status} ${f.method} ${f.path} shows ${leak}`);
         if (answer.status === 202) {
           const json = JSON.parse(answer.body) as { id?: string; results?: Array<{ id: string }> };
           accepted.push(...(json.results ? json.results.map((r) => r.id) : [json.id!]));

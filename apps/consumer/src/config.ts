@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { jwtVerifierFromConfig, type JwtVerifier } from '@mq/auth';
 import { ConfigError, type LoadedConfig, type SubscriptionConfig } from '@mq/config';
 import { parseSigningSecret } from './delivery/signing.js';
 
@@ -13,8 +14,10 @@ export interface SubscriptionSettings {
   target: DeliveryTarget;
 }
 
-/** Who may use the admin API. */
-export type AdminAccess = { kind: 'tokens'; secrets: Map<string, { name: string; admin: boolean }> } | { kind: 'loopback' };
+/** Who may use the admin API: static tokens marked `admin`, JWTs with the admin scope, or loopback clients. */
+export type AdminAccess =
+  | { kind: 'tokens'; secrets: Map<string, { name: string; admin: boolean }>; jwt?: JwtVerifier }
+  | { kind: 'loopback' };
 
 export interface ConsumerSettings {
   subscriptions: SubscriptionSettings[];
@@ -85,7 +88,8 @@ function signingKeys(where: string, names: string[], env: NodeJS.ProcessEnv): Bu
  */
 function adminAccess(loaded: LoadedConfig, env: NodeJS.ProcessEnv, warnings: string[]): AdminAccess {
   const tokens = loaded.config.auth.tokens;
-  if (tokens.length === 0) return { kind: 'loopback' };
+  const jwt = jwtVerifierFromConfig(loaded);
+  if (tokens.length === 0 && !jwt) return { kind: 'loopback' };
   const secrets = new Map<string, { name: string; admin: boolean }>();
   for (const token of tokens) {
     const secret = env[token.env];
@@ -95,5 +99,5 @@ function adminAccess(loaded: LoadedConfig, env: NodeJS.ProcessEnv, warnings: str
     }
     secrets.set(secret, { name: token.name, admin: token.admin });
   }
-  return { kind: 'tokens', secrets };
+  return { kind: 'tokens', secrets, ...(jwt ? { jwt } : {}) };
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig, type Env, type LoadedConfig } from '@mq/config';
-import { delayQueueNames, MemoryDedupStore, MqClient, MqError, queuesOf, RedisDedupStore, type DedupStore } from '@mq/mq';
+import { delayQueueNames, describeTlsFailure, MemoryDedupStore, MqClient, MqError, queuesOf, RedisDedupStore, type DedupStore } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger } from '@mq/telemetry';
 import type { Hono } from 'hono';
 import type { Dispatcher } from 'undici';
@@ -65,8 +65,9 @@ async function declare(client: MqClient, loaded: LoadedConfig, logger: Logger, s
   }
 }
 
+/** A certificate problem cannot heal by retrying: exit 1 with one line (never a plaintext retry). */
 function createClient(env: Env, logger: Logger): MqClient {
-  return new MqClient({
+  const client = new MqClient({
     urls: env.AMQP_URL,
     connectionName: `mq-consumer@${hostname()}`,
     heartbeatSeconds: env.AMQP_HEARTBEAT_S,
@@ -75,6 +76,13 @@ function createClient(env: Env, logger: Logger): MqClient {
     tls: { caFile: env.AMQP_CA_FILE, certFile: env.AMQP_CERT_FILE, keyFile: env.AMQP_KEY_FILE },
     logger,
   });
+  client.on('error', (error) => {
+    const failure = describeTlsFailure(error);
+    if (!failure) return;
+    console.error(`consumer: TLS to the broker failed: ${failure}`);
+    process.exit(1);
+  });
+  return client;
 }
 
 function listen(app: Hono, env: Env, logger: Logger): void {

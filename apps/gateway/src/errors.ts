@@ -32,6 +32,7 @@ export type ProblemCode =
   | 'LOOPBACK_ONLY'
   | 'TOPIC_FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'AUTH_UNAVAILABLE'
   | 'BATCH_FAILED'
   | 'DRAINING'
   | 'INTERNAL'

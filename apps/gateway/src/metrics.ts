@@ -17,6 +17,8 @@ export interface GatewayMetrics {
   observePublish(topic: string, exchange: string, errorType: string | undefined, seconds: number): void;
   /** Messages published and not yet confirmed or failed. */
   inFlight: { inc(): void; dec(): void };
+  /** A rate-limit decision made in this process because the shared store (Redis) failed. */
+  countRateLimitFallback(): void;
 }
 
 /** The destination label of a publish: the exchange, `amq.default` for the default one (as in the spans). */
@@ -70,6 +72,11 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
       this.set({ [L.operation]: 'publish' }, inFlight);
     },
   });
+  const fallbacks = new Counter({
+    name: N.rateLimitFallbacks,
+    help: 'Rate-limit decisions made per process because the shared store (Redis) failed.',
+    registers: [registry],
+  });
   const requestCounter = cachedChildren((topic, status) => requestCounts.child({ [L.topic]: topic, [L.httpStatus]: status }));
   const publishChildren = cachedChildren((topic, exchange, errorType) => {
     const labels = { [L.topic]: topic, [L.destination]: destinationOf(exchange) };
@@ -89,6 +96,7 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
       inc: () => void (inFlight += 1),
       dec: () => void (inFlight -= 1),
     },
+    countRateLimitFallback: () => fallbacks.inc(),
   };
 }
 

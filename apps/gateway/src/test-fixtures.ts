@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parseConfig } from '@mq/config';
 import type { ConnectionState, OutgoingMessage, PublishResult, Publisher } from '@mq/mq';
 import { createApp, type AppDeps } from './app.js';
-import { createAuthenticator } from './auth.js';
+import { createAuthenticator, type JwtAuth } from './auth.js';
+import { createLocalRateLimiter } from './local-rate-limiter.js';
 import { createMessageIdGenerator } from './message-id.js';
 import { createMetrics } from './metrics.js';
 import { createPublishService } from './publish-service.js';
@@ -52,7 +53,7 @@ export interface Harness {
 }
 
 /** Builds the app from a config text (files beside it: order.json) and an env for token secrets. */
-export function createHarness(configText = defaultConfig, env: NodeJS.ProcessEnv = {}): Harness {
+export function createHarness(configText = defaultConfig, env: NodeJS.ProcessEnv = {}, jwt?: JwtAuth): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
   writeFileSync(join(dir, 'order.json'), JSON.stringify(orderSchema));
   const configPath = join(dir, 'mq.yaml');
@@ -64,7 +65,8 @@ export function createHarness(configText = defaultConfig, env: NodeJS.ProcessEnv
   const { maxInFlight, confirmTimeoutMs, connectWaitMs, batchMaxBytes, batchMaxMessages } = config.gateway;
   const deps: AppDeps = {
     topics,
-    auth: createAuthenticator(config.auth.tokens, env),
+    auth: createAuthenticator(config.auth.tokens, env, jwt),
+    rateLimiter: createLocalRateLimiter(),
     publish: createPublishService({ publisher, metrics, maxInFlight, deadlineMs: confirmTimeoutMs + connectWaitMs }),
     broker,
     lifecycle: { draining: false },

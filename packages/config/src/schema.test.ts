@@ -59,9 +59,9 @@ describe('deliver.signing', () => {
 
 describe('parseEnv', () => {
   it('splits AMQP_URL into cluster nodes and rejects a bad one', () => {
-    expect(parseEnv({ AMQP_URL: 'amqp://a:5672, amqps://b:5671' }, 8080).AMQP_URL).toEqual([
-      'amqp://a:5672',
-      'amqps://b:5671',
+    expect(parseEnv({ AMQP_URL: 'amqps://a:5671, amqps://b:5672' }, 8080).AMQP_URL).toEqual([
+      'amqps://a:5671',
+      'amqps://b:5672',
     ]);
     expect(() => parseEnv({ AMQP_URL: 'http://x' }, 8080)).toThrow(/environment: AMQP_URL/);
   });

@@ -95,11 +95,30 @@ export const tokenSchema = z.strictObject({
   rateLimit: z.number().positive().optional(),
 });
 
+/** Only asymmetric JWS algorithms: `none` and HS* (a shared secret) are refused at boot. */
+const jwtAlgorithm = z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+
+/** Bearer JWTs from an identity provider, verified with jose (see CONTRACT.md). */
+export const jwtSchema = z
+  .strictObject({
+    issuer: z.string().min(1),
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** PEM (SPKI) public key, relative to the config file. */
+    publicKeyFile: z.string().min(1).optional(),
+    algorithms: z.array(jwtAlgorithm).min(1).default(['RS256', 'ES256']),
+    /** Claim listing the topics a token may publish to; "admin" in it = the consumer's admin API. */
+    topicsClaim: z.string().min(1).default('mq_publish'),
+    /** Requests per second per subject (`sub`), sustained. */
+    rateLimit: z.number().positive().optional(),
+  })
+  .refine((jwt) => !jwt.jwksUrl !== !jwt.publicKeyFile, { message: 'give exactly one of jwksUrl and publicKeyFile' });
+
 export const mqConfigSchema = z
   .strictObject({
     topics: z.record(name, topicSchema).default({}),
     subscriptions: z.record(name, subscriptionSchema).default({}),
-    auth: z.strictObject({ tokens: z.array(tokenSchema).default([]) }).prefault({}),
+    auth: z.strictObject({ tokens: z.array(tokenSchema).default([]), jwt: jwtSchema.optional() }).prefault({}),
     gateway: z
       .strictObject({
         batchMaxMessages: z.number().int().min(1).default(100),
@@ -139,3 +158,4 @@ export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
 export type RetryConfig = z.output<typeof retrySchema>;
 export type TokenConfig = z.output<typeof tokenSchema>;
 export type SigningConfig = z.output<typeof signingSchema>;
+export type JwtConfig = z.output<typeof jwtSchema>;

@@ -1,6 +1,7 @@
 import type { Connection } from 'rabbitmq-client';
-import { isSocketOpen, openConnection } from './connection.js';
+import { isSocketOpen, onEveryConnectionFailure, openConnection } from './connection.js';
 import type { NormalizedConnectionOptions } from './options.js';
+import { describeTlsFailure } from './tls-failure.js';
 
 /** What one connection is doing: the client's state is made from its links' statuses. */
 export type LinkStatus = 'connecting' | 'ready' | 'blocked';
@@ -47,7 +48,12 @@ export class ConnectionLink {
     conn.on('connection', () => void this.#connected());
     conn.on('error', (error: Error) => {
       if (!isSocketOpen(conn)) this.#set('connecting', { error: error.message });
-      this.hooks.onError(error);
+      if (!describeTlsFailure(error)) this.hooks.onError(error); // reported below, every time
+    });
+    // Certificate failures are reported on every attempt, not only the first of a series: the
+    // apps stop on them (a reconnect can meet a certificate that has expired meanwhile).
+    onEveryConnectionFailure(conn, (error) => {
+      if (describeTlsFailure(error)) this.hooks.onError(error);
     });
     conn.on('connection.blocked', (reason: string) => {
       this.#blocked = true;

@@ -18,6 +18,8 @@ const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;
 /** Internals of rabbitmq-client we rely on, typed in one place. */
 interface ConnectionInternals {
   _state: { readyState: number };
+  _writeMethod(frame: { channelId: number; params: { mechanism?: string; response?: string } }): void;
+  _reset(err: Error): void;
 }
 interface ChannelInternals {
   _onHeader(frame: { fields: { contentType?: string; contentEncoding?: string } }): void;
@@ -74,9 +76,45 @@ function keepRawBodies(channel: Channel): Channel {
   return channel;
 }
 
+/**
+ * SASL EXTERNAL: with a client certificate and no user name in the URL, the broker
+ * (rabbitmq_auth_mechanism_ssl) takes the user from the certificate. rabbitmq-client 5 always
+ * answers connection.start with PLAIN (see the TODO in its Connection#_negotiate), so we rewrite
+ * that one frame, on every (re)connect: mechanism EXTERNAL, an empty response.
+ */
+export function usesExternalAuth(options: Pick<NormalizedConnectionOptions, 'urls' | 'tls'>): boolean {
+  const first = new URL(options.urls[0]!);
+  return first.protocol === 'amqps:' && first.username === '' && options.tls?.certFile !== undefined;
+}
+
+function useExternalMechanism(conn: Connection): void {
+  const internals = conn as unknown as ConnectionInternals;
+  const writeMethod = internals._writeMethod.bind(conn);
+  internals._writeMethod = (frame) => {
+    if (frame.channelId === 0 && frame.params.mechanism === 'PLAIN') frame = { ...frame, params: { ...frame.params, mechanism: 'EXTERNAL', response: '' } };
+    writeMethod(frame);
+  };
+}
+
+/**
+ * Calls `listener` with the error of every failed connection attempt. rabbitmq-client emits
+ * 'error' only for the first failures of a reconnect series ("suppress spam"), so a certificate
+ * that turns bad while the broker restarts would otherwise only show as a reconnect that never
+ * succeeds; every failure passes through its internal `_reset(err)`.
+ */
+export function onEveryConnectionFailure(conn: Connection, listener: (err: Error) => void): void {
+  const internals = conn as unknown as ConnectionInternals;
+  const reset = internals._reset.bind(conn);
+  internals._reset = (err) => {
+    reset(err);
+    listener(err);
+  };
+}
+
 /** Opens the (auto-reconnecting) connection; all its channels deliver raw bodies. */
 export function openConnection(options: NormalizedConnectionOptions): Connection {
   const conn = new Connection(toRabbitOptions(options));
+  if (usesExternalAuth(options)) useExternalMechanism(conn);
   const acquire = conn.acquire.bind(conn);
   conn.acquire = async (opt) => keepRawBodies(await acquire(opt));
   return conn;

@@ -11,3 +11,4 @@ export { MQ_HEADERS } from './headers.js';
 export { deadLetterQueueName, queuesOf } from './retry.js';
 export { DELAY_DELIVERY_EXCHANGE, DELAY_UNIT_MS, DELAY_UNROUTABLE, delayQueueNames, MAX_DELAY_MS } from './delay.js';
 export { withTimeout } from './with-timeout.js';
+export { describeTlsFailure } from './tls-failure.js';

@@ -30,6 +30,7 @@ describe('options', () => {
 
   it('rejects nonsense', () => {
     expect(() => normalizeConnectionOptions({ urls: [] })).toThrow(/at least one/);
+    expect(() => normalizeConnectionOptions({ urls: ['amqps://a', 'amqp://b'] })).toThrow(/must all be amqp/);
     expect(() => normalizeConnectionOptions({ urls: ['amqp://a'], reconnectInitialDelayMs: 0 })).toThrow(/reconnectInitialDelayMs/);
     expect(() => normalizePublisherOptions({ maxInFlight: 0 })).toThrow(/maxInFlight/);
     expect(() => normalizeRetryPolicy({ maxDelayMs: 10, initialDelayMs: 100 })).toThrow(/maxDelayMs/);

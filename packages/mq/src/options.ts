@@ -38,6 +38,8 @@ export function normalizeConnectionOptions(options: ConnectionOptions): Normaliz
     const protocol = new URL(url).protocol;
     if (protocol !== 'amqp:' && protocol !== 'amqps:') throw new TypeError(`unsupported broker URL scheme: ${protocol}`);
   }
+  // One TLS setting serves every node: a mixed list would silently talk plaintext to some.
+  if (new Set(options.urls.map((url) => new URL(url).protocol)).size > 1) throw new TypeError('broker URLs must all be amqp:// or all amqps://');
   const normalized = { ...connectionDefaults, logger: silentLogger, ...stripUndefined(options), urls: options.urls };
   assertPositive('heartbeatSeconds', normalized.heartbeatSeconds);
   assertPositive('reconnectInitialDelayMs', normalized.reconnectInitialDelayMs, 1);

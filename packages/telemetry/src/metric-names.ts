@@ -39,6 +39,8 @@ export const metricNames = {
   delayedMessages: 'mq_delayed_messages',
   /** Histogram (s): how long after its due time (`Not-Before`) a delayed message was first delivered. */
   delayLateness: 'mq_delay_lateness_seconds',
+  /** Counter: gateway rate-limit decisions made per process because the shared store (Redis) failed. */
+  rateLimitFallbacks: 'mq_rate_limit_fallback_total',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

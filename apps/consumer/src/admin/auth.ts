@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { JwtError, looksLikeJwt, type JwtVerifier } from '@mq/auth';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AdminAccess } from '../config.js';
@@ -21,8 +22,9 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
- * Admin API guard: a bearer token configured with `admin: true` (401 without a known token,
- * 403 for a token without admin rights); with no tokens configured, loopback clients only.
+ * Admin API guard: a bearer token configured with `admin: true`, or a JWT whose topics claim holds
+ * `"admin"` (401 without a valid one, 403 without admin rights, 503 while the identity provider's
+ * keys cannot be fetched); with neither configured, loopback clients only.
  */
 export function adminAuth(access: AdminAccess, remoteAddress: RemoteAddress = nodeRemoteAddress): MiddlewareHandler {
   return async (c, next) => {
@@ -34,21 +36,40 @@ export function adminAuth(access: AdminAccess, remoteAddress: RemoteAddress = no
     }
     const presented = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
     const token = presented === undefined ? undefined : findToken(access.secrets, presented);
-    if (!token) {
+    const caller = token ?? (presented !== undefined && access.jwt && looksLikeJwt(presented) ? await verifyJwt(c, access.jwt, presented) : undefined);
+    if (caller instanceof Response) return caller;
+    if (!caller) {
       c.header('www-authenticate', 'Bearer');
       return problem(c, 401, 'UNAUTHORIZED', 'a valid bearer token is required');
     }
-    if (!token.admin) return problem(c, 403, 'FORBIDDEN', `token "${token.name}" has no admin rights`);
+    if (!caller.admin) return problem(c, 403, 'FORBIDDEN', `${caller.label} has no admin rights`);
     return next();
   };
 }
 
+/** A JWT's caller; a 503 answer while the JWKS is out of reach (the token may be fine); else undefined. */
+async function verifyJwt(c: Context, verifier: JwtVerifier, jwt: string): Promise<Caller | Response | undefined> {
+  try {
+    const identity = await verifier.verify(jwt);
+    return { label: `subject "${identity.subject.slice(0, 100)}"`, admin: identity.admin };
+  } catch (err) {
+    if (!(err instanceof JwtError) || err.code !== 'JWKS_UNAVAILABLE') return undefined;
+    c.header('retry-after', '5');
+    return problem(c, 503, 'AUTH_UNAVAILABLE', "the identity provider's signing keys cannot be fetched; retry later");
+  }
+}
+
+interface Caller {
+  label: string;
+  admin: boolean;
+}
+
 /** Compares in constant time, so response timing does not reveal how much of a secret matched. */
-function findToken<T>(secrets: Map<string, T>, presented: string): T | undefined {
+function findToken(secrets: Map<string, { name: string; admin: boolean }>, presented: string): Caller | undefined {
   const given = Buffer.from(presented);
   for (const [secret, token] of secrets) {
     const expected = Buffer.from(secret);
-    if (expected.length === given.length && timingSafeEqual(expected, given)) return token;
+    if (expected.length === given.length && timingSafeEqual(expected, given)) return { label: `token "${token.name}"`, admin: token.admin };
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import type { ConnectionState } from '@mq/mq';
 import type { Authenticator, Principal } from '../auth.js';
 import type { ResolvedContentType } from '../content-type.js';
 import type { ErrorLogger } from '../errors.js';
+import type { RateLimiter } from '../local-rate-limiter.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { PublishService } from '../publish-service.js';
 import type { Topic } from '../topics.js';
@@ -10,6 +11,8 @@ import type { Topic } from '../topics.js';
 export interface AppDeps {
   topics: ReadonlyMap<string, Topic>;
   auth: Authenticator;
+  /** Per-principal rate limits: in this process, or shared through Redis. */
+  rateLimiter: RateLimiter;
   publish: PublishService;
   /** The broker connection's state (an `MqClient` fits). */
   broker: { readonly state: ConnectionState };

@@ -13,9 +13,9 @@ describe('/docs', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain("url: 'openapi.json'");
     const urls = assetUrls(html);
-    expect(urls.sort()).toEqual(['docs/assets/swagger-ui-bundle.js', 'docs/assets/swagger-ui.css']);
+    expect(urls.sort()).toEqual(['docs/assets/init.js', 'docs/assets/swagger-ui-bundle.js', 'docs/assets/swagger-ui.css']);
+    expect(await (await h.request('/docs/assets/init.js')).text()).toContain("url: 'openapi.json'");
     // Nothing the browser would fetch from another host (no CDN, no validator badge).
     expect(html).not.toMatch(/https?:\/\/|src="\/\//);
   });
@@ -29,7 +29,7 @@ describe('/docs', () => {
       const res = await h.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toMatch(expected[url.split('.').pop()!]!);
-      expect((await res.arrayBuffer()).byteLength, path).toBeGreaterThan(10_000);
+      expect((await res.arrayBuffer()).byteLength, path).toBeGreaterThan(url.endsWith('init.js') ? 50 : 10_000);
     }
     const bundle = await (await h.request('/docs/assets/swagger-ui-bundle.js')).text();
     expect(bundle).toContain('SwaggerUIBundle');
@@ -41,6 +41,25 @@ describe('/docs', () => {
     const h = createHarness();
     for (const path of ['/docs/assets/package.json', '/docs/assets/index.html', '/docs/assets/..%2Fpackage.json', '/docs/assets/%2e%2e%2fREADME.md']) {
       expect((await h.request(path)).status, path).toBe(404);
+    }
+  });
+
+  it('sends security headers: a CSP that allows only its own origin and no inline scripts, no framing', async () => {
+    const h = createHarness();
+    const res = await h.request('/docs');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    // Under that CSP an inline script would not run: the page has none.
+    expect(await res.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    for (const asset of ['/docs/assets/init.js', '/docs/assets/swagger-ui.css']) {
+      expect((await h.request(asset)).headers.get('x-content-type-options'), asset).toBe('nosniff');
     }
   });
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { pageSecurityHeaders } from '@mq/auth';
 import type { GatewayEnv } from './context.js';
 
 /**
@@ -29,13 +30,17 @@ const PAGE = `<!doctype html>
 <body>
 <div id="swagger-ui"></div>
 <script src="docs/assets/swagger-ui-bundle.js"></script>
-<script>
-  // validatorUrl null: Swagger UI would otherwise load a badge from validator.swagger.io.
-  window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger-ui', validatorUrl: null, deepLinking: true });
-</script>
+<script src="docs/assets/init.js"></script>
 </body>
 </html>
 `;
+
+/**
+ * Swagger UI's start-up, a file rather than an inline script so the page's CSP can forbid inline
+ * scripts. `openapi.json` resolves against the page (`/docs`), so a path prefix still works.
+ * validatorUrl null: Swagger UI would otherwise load a badge from validator.swagger.io.
+ */
+const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: 'openapi.json', dom_id: '#swagger-ui', validatorUrl: null, deepLinking: true });\n`;
 
 const distDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
@@ -56,7 +61,11 @@ function assetLoader(): (name: string) => Promise<Buffer> {
 /** `GET /docs` (Swagger UI rendering `/openapi.json`) and its assets under `/docs/assets/`. */
 export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>): void {
   const load = assetLoader();
+  const headers = pageSecurityHeaders();
+  app.use('/docs', headers);
+  app.use('/docs/*', headers);
   app.get('/docs', (c) => c.html(PAGE));
+  app.get('/docs/assets/init.js', (c) => c.body(INIT_SCRIPT, 200, { 'content-type': ASSETS['swagger-ui-bundle.js']!, 'cache-control': 'no-cache' }));
   app.get('/docs/assets/:name', async (c) => {
     const name = c.req.param('name');
     const contentType = ASSETS[name];

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MqError } from '@mq/mq';
-import { authorizeTopic, clientAddressOf, enforceRateLimit } from '../auth.js';
+import { authorizeTopic, clientAddressOf, enforceRateLimit, type Principal } from '../auth.js';
 import { rememberingContentTypes } from '../content-type.js';
 import { ProblemError } from '../errors.js';
 import { topicName } from '../schemas.js';
@@ -13,10 +13,16 @@ type ContentTypeResolver = ReturnType<typeof rememberingContentTypes>;
 
 /**
  * 401 (token) → 400/404 (topic name, unknown topic) → 403 (scope) → 429 (rate). Auth comes first
- * so an unauthenticated client cannot probe which topics exist.
+ * so an unauthenticated client cannot probe which topics exist. Static tokens and in-memory
+ * limits stay synchronous; only a JWT or a shared (Redis) limit awaits.
  */
-function identify(deps: AppDeps, c: Context<GatewayEnv>): void {
-  const principal = deps.auth.authenticate(c.req.header('authorization'), clientAddressOf(c.env));
+function identify(deps: AppDeps, c: Context<GatewayEnv>): void | Promise<void> {
+  const authenticated = deps.auth.authenticate(c.req.header('authorization'), clientAddressOf(c.env));
+  if (authenticated instanceof Promise) return authenticated.then((principal) => scope(deps, c, principal));
+  return scope(deps, c, authenticated);
+}
+
+function scope(deps: AppDeps, c: Context<GatewayEnv>, principal: Principal): void | Promise<void> {
   const name = c.req.param('topic') ?? '';
   const topic = deps.topics.get(name);
   if (!topic) {
@@ -25,9 +31,9 @@ function identify(deps: AppDeps, c: Context<GatewayEnv>): void {
     throw new ProblemError(404, 'UNKNOWN_TOPIC', `unknown topic "${name}"`);
   }
   authorizeTopic(principal, name);
-  enforceRateLimit(principal);
   c.set('principal', principal);
   c.set('topic', topic);
+  return enforceRateLimit(deps.rateLimiter, principal);
 }
 
 /**
@@ -88,7 +94,8 @@ export function topicGuard(deps: AppDeps, kind: 'single' | 'batch'): Guard {
   const topicLimits = new Map([...deps.topics.values()].map((t) => [t.name, limitBodySize(t.maxBytes)]));
   const resolveContentType = rememberingContentTypes();
   return async (c, next) => {
-    identify(deps, c);
+    const identified = identify(deps, c);
+    if (identified) await identified;
     const release = admit(deps);
     try {
       checkContentType(c, kind, resolveContentType);
