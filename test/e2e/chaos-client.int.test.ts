@@ -38,8 +38,17 @@ async function publishAll(publisher: Publisher, topic: string, tally: Tally): Pr
   await Promise.all(Array.from({ length: CONCURRENCY }, loop));
 }
 
+/** The stack's config with its one subscription signing deliveries with the secret in `envName`. */
+function signedWith(config: object, envName: string): object {
+  const { subscriptions, ...rest } = config as { subscriptions: Record<string, { deliver: object }> };
+  const signed = Object.fromEntries(
+    Object.entries(subscriptions).map(([name, sub]) => [name, { ...sub, deliver: { ...sub.deliver, signing: { env: envName } } }]),
+  );
+  return { ...rest, subscriptions: signed };
+}
+
 // The whole chain under faults: client -> built gateway (restarted once) -> private broker node
-// (restarted once) -> built consumer -> an app that dedups by id. Every publish() that resolved
+// (restarted once) -> built consumer, signing -> an app that verifies with @mq/receiver and dedups by id. Every publish() that resolved
 // is processed exactly once; every one that rejected says why (five go to an unknown topic on
 // purpose, so there always are rejections, and those must never be processed).
 describe('chaos: the publisher client through a gateway restart and a broker restart', () => {
@@ -51,9 +60,9 @@ describe('chaos: the publisher client through a gateway restart and a broker res
 
   beforeAll(async () => {
     [node, app] = await Promise.all([startRabbitNode({ prefix: 'chaosclient' }), startRecordingApp()]);
-    config = stackConfig(names, app.url);
+    config = signedWith(stackConfig(names, app.url), 'CHAOS_SIGNING_SECRET');
     const env = { AMQP_URL: node.url, LOG_LEVEL: 'warn' };
-    await startApp('consumer', { config, env });
+    await startApp('consumer', { config, env: { ...env, CHAOS_SIGNING_SECRET: app.secret } });
     gateway = await startApp('gateway', { config, env });
   });
 
@@ -99,6 +108,7 @@ describe('chaos: the publisher client through a gateway restart and a broker res
     await vi.waitFor(() => expect([...tally.resolved].filter((id) => !app.processed.has(id))).toEqual([]), { timeout: 60_000, interval: 200 });
     expect(tally.resolved.size + tally.rejected.size).toBe(TOTAL);
     expect([...app.processed.values()].every((times) => times === 1)).toBe(true);
+    expect(app.refused()).toBe(0); // every delivery carried a valid signature
     // Nothing is processed that no one published.
     expect([...app.processed.keys()].filter((id) => !tally.attempted.has(id))).toEqual([]);
     expect(tally.rejected.size).toBeGreaterThanOrEqual(TOTAL / UNKNOWN_EVERY);
@@ -115,7 +125,7 @@ describe('chaos: the publisher client through a gateway restart and a broker res
     for (const error of tally.rejected.values()) reasons[error.code] = (reasons[error.code] ?? 0) + 1;
     console.info(
       `[chaos-client] published=${TOTAL} resolved=${tally.resolved.size} rejected=${tally.rejected.size} ${JSON.stringify(reasons)} ` +
-        `processed=${app.processed.size} deliveries=${app.deliveries()} repeatsDropped=${app.repeats()} ` +
+        `processed=${app.processed.size} deliveries=${app.deliveries()} repeatsDropped=${app.repeats()} refused=${app.refused()} ` +
         `wire: refused=${wire.refused} statuses=${JSON.stringify(wire.statuses)} seconds=${((Date.now() - started) / 1000).toFixed(1)}`,
     );
   }, 150_000); // about 35 s alone; the full suite runs it beside other files

@@ -17,8 +17,9 @@ async function parkedQueue(count: number, overrides: Parameters<typeof declared>
   for (let n = 0; n < count; n++) {
     const { messageId } = await publisher.publish({ exchange: topology.exchange, routingKey: `k.${n}`, body: `m${n}`, headers: { traceparent: `00-${'1'.repeat(31)}${n}-${'2'.repeat(16)}-01` } });
     ids.push(messageId);
+    // One at a time: a work queue with x-max-length 1 refuses the next publish until this one is parked.
+    await expect.poll(() => client.queueStats(`${topology.queue}.dlq`), { timeout: 10_000 }).toMatchObject({ messageCount: n + 1 });
   }
-  await expect.poll(() => client.queueStats(`${topology.queue}.dlq`), { timeout: 10_000 }).toMatchObject({ messageCount: count });
   return { ...topology, ids, handled, consumer };
 }
 

@@ -130,7 +130,7 @@ describe('delayed delivery', () => {
     const { messageId, notBefore } = await publisher.publish({ exchange, routingKey: 'order.created', body: 'x', delayMs: 300 });
     await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 10_000 });
     await vi.waitFor(async () => expect(await client.deadLetters().list(queue)).toHaveLength(1), { timeout: 5000 });
-    expect(await client.deadLetters().replay(queue, [messageId])).toEqual({ replayed: 1 });
+    expect(await client.deadLetters().replay(queue, [messageId])).toEqual({ replayed: 1, failed: [], notParked: [] });
     await vi.waitFor(() => expect(seen).toHaveLength(3), { timeout: 10_000 });
     expect(seen.map((m) => [m.attempt, m.notBefore?.getTime()])).toEqual([[1, notBefore!.getTime()], [2, notBefore!.getTime()], [1, undefined]]);
     await consumer.close();
