@@ -14,7 +14,7 @@ const run = promisify(execFile);
 export const BASE_IMAGE = 'localhost/node:24-slim';
 const LABEL = 'mq.test.base-inputs';
 /** Bumped when this file changes what it puts in the image. */
-const RECIPE = 'minbase+node+npm+uid1000 v1';
+const RECIPE = 'minbase+node+npm+uid1000 v2';
 const CA_IN_IMAGE = '/usr/local/share/ca-certificates/host-npm-ca.crt';
 
 /** Makes `node:24-slim` unless an image made from the same inputs is there; returns its id. */
@@ -33,7 +33,8 @@ export async function ensureBaseImage(podman: Podman, log: (line: string) => voi
     const changes = [`LABEL ${LABEL}=${inputs.hash}`, 'CMD ["node"]', `ENV NODE_VERSION=${process.versions.node}`];
     // The npm registry is reached through the host's CA bundle when its npm config names one:
     // `npm ci` inside the build needs the same trust. Only this test image carries it.
-    if (inputs.cafile) changes.push(`ENV NPM_CONFIG_CAFILE=${CA_IN_IMAGE} NODE_EXTRA_CA_CERTS=${CA_IN_IMAGE}`);
+    // (`podman import --change` takes one variable per ENV.)
+    if (inputs.cafile) changes.push(`ENV NPM_CONFIG_CAFILE=${CA_IN_IMAGE}`, `ENV NODE_EXTRA_CA_CERTS=${CA_IN_IMAGE}`);
     await podman.run(['import', ...changes.flatMap((c) => ['--change', c]), tarball, BASE_IMAGE], { timeoutMs: 300_000 });
     rmSync(tarball, { force: true });
   } finally {

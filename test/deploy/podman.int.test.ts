@@ -1,0 +1,162 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { freePort } from '../../scripts/lib/free-port.ts';
+import { startRabbitNode, type RabbitNode } from '../../scripts/lib/rabbit-node.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { APPS, buildAppImage, type BuiltImage } from './lib/app-images.ts';
+import { BASE_IMAGE, ensureBaseImage } from './lib/base-image.ts';
+import { imageSizesTable, writeImageSizes } from './lib/image-sizes.ts';
+import { adaptForKubePlay, type KubePlayPlan } from './lib/kube-play.ts';
+import type { K8sObject } from './lib/kustomize.ts';
+import { createPodRunner, type PodRunner } from './lib/pod-runner.ts';
+import { setUpPodman, type Podman } from './lib/podman.ts';
+
+// The deployment, for real: the three images built with podman from the committed Dockerfiles,
+// the rendered local overlay played as two pods (gateway; app + consumer sidecar) with
+// `podman kube play` after the small transform in lib/kube-play.ts, against a private RabbitMQ
+// node, with the OTLP endpoint at a receiver of the test's. podman, runc and debootstrap are
+// installed when missing; nothing is skipped: where podman cannot work, this file fails.
+const suffix = `t${randomUUID().slice(0, 8)}`;
+const log = (line: string) => console.log(`[deploy/podman] ${line}`);
+const token = 'dev-checkout-token'; // deploy/k8s/overlays/local/dev-secrets.yaml
+let podman: Podman;
+let rabbit: RabbitNode;
+let otlp: OtlpReceiver;
+let plan: KubePlayPlan;
+let pods: PodRunner;
+let ports: { gateway: number; consumer: number; app: number };
+const images: BuiltImage[] = [];
+
+function renderedLocal(): K8sObject[] {
+  const text = readFileSync(resolve(import.meta.dirname, '../../deploy/k8s/rendered/local.yaml'), 'utf8');
+  return parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject).filter(Boolean);
+}
+
+beforeAll(async () => {
+  podman = await setUpPodman(log);
+  pods = createPodRunner(podman, suffix);
+  [rabbit, otlp] = await Promise.all([startRabbitNode({ prefix: 'pod' }), startOtlpReceiver()]);
+  ports = { gateway: await freePort(), consumer: await freePort(), app: await freePort() };
+  plan = adaptForKubePlay(renderedLocal(), {
+    suffix,
+    ports,
+    amqpUrl: rabbit.url,
+    otlpEndpoint: otlp.url,
+    externalSecrets: { 'rabbitmq-default-user': { username: 'guest', password: 'guest' } },
+  });
+  await pods.createSecrets(plan.secrets);
+}, 600_000);
+
+afterAll(async () => {
+  await pods?.cleanUp();
+  await Promise.all([rabbit?.dispose(), otlp?.close()]);
+}, 180_000);
+
+const gatewayUrl = () => `http://127.0.0.1:${ports.gateway}`;
+const consumerUrl = () => `http://127.0.0.1:${ports.consumer}`;
+const appUrl = () => `http://127.0.0.1:${ports.app}`;
+
+/** Publishes one message; its id when the gateway confirmed it (202), else why not. */
+async function publish(body: unknown, headers: Record<string, string> = {}): Promise<{ id: string } | { refusal: string }> {
+  const response = await fetch(`${gatewayUrl()}/v1/topics/orders/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }).catch((error: unknown) => ({ error: String((error as Error).cause ?? error) }));
+  if ('error' in response) return { refusal: response.error };
+  const answer = (await response.json().catch(() => ({}))) as { id?: string; code?: string };
+  return response.status === 202 && answer.id ? { id: answer.id } : { refusal: `${response.status} ${answer.code ?? ''}` };
+}
+
+interface Delivery {
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function received(): Promise<Delivery[]> {
+  return (await (await fetch(`${appUrl()}/received?path=/orders`)).json()) as Delivery[];
+}
+
+/** Message counts of the subscription's queues on the private node: work, retry tiers, parked. */
+async function queueDepths(): Promise<{ work: number; retrying: number; parked: number }> {
+  const rows = JSON.parse(await rabbit.ctl(['list_queues', '-q', '--formatter', 'json', 'name', 'messages'])) as { name: string; messages: number }[];
+  const depth = (match: (name: string) => boolean) => rows.filter((q) => match(q.name)).reduce((sum, q) => sum + q.messages, 0);
+  return {
+    work: depth((n) => n === 'billing.orders'),
+    retrying: depth((n) => n.startsWith('billing.orders.retry.')),
+    parked: depth((n) => n === 'billing.orders.dlq'),
+  };
+}
+
+describe('deploy with podman', () => {
+  it('builds the three images from the committed Dockerfiles; each runs as uid 1000 on a read-only root filesystem', async () => {
+    const baseId = await ensureBaseImage(podman, log);
+    for (const app of APPS) images.push(await buildAppImage(podman, app, baseId, log));
+    const baseSize = Number((await podman.run(['image', 'inspect', '--format', '{{.Size}}', BASE_IMAGE])).stdout.trim());
+    const table = imageSizesTable(images, baseSize);
+    log(`image sizes (base ${(baseSize / 1e6).toFixed(0)} MB):\n${table}`);
+    for (const image of images) log(`${image.image}: ${image.built ? `built in ${image.seconds.toFixed(0)} s` : 'unchanged inputs, not rebuilt'}`);
+    if (writeImageSizes(table)) log('docs/deployment.md: image sizes updated');
+
+    // The image's own user (no --user), a read-only root: who runs, and can it write its code?
+    const probe = "const fs=require('fs');let w;try{fs.writeFileSync('/app/x','');w='writable'}catch(e){w=e.code}" +
+      ";console.log(JSON.stringify({uid:process.getuid(),gid:process.getgid(),write:w}))";
+    for (const image of images) {
+      const result = await podman.run(['run', '--rm', '--read-only', '--network', 'none', '--entrypoint', 'node', image.image, '-e', probe]);
+      expect(JSON.parse(result.stdout), image.image).toEqual({ uid: 1000, gid: 1000, write: 'EROFS' });
+      expect(image.sizeBytes).toBeGreaterThan(baseSize);
+    }
+  }, 1_500_000);
+
+  it('plays the two pods; every probe of the manifests answers, every container is uid 1000 on a read-only root', async () => {
+    await pods.play(plan.consumer);
+    await pods.play(plan.gateway);
+    for (const pod of [plan.consumer, plan.gateway]) {
+      for (const container of pod.containers) {
+        const name = `${pod.name}-${container}`;
+        const inspect = await podman.run(['inspect', '--format', '{{.HostConfig.ReadonlyRootfs}} {{.Config.User}}', name]);
+        expect(inspect.stdout.trim(), name).toBe('true 1000:1000');
+        expect((await podman.run(['exec', name, 'id', '-u'])).stdout.trim(), name).toBe('1000');
+      }
+    }
+    expect(plan.consumer.probes.map((p) => `${p.container} ${p.kind}`)).toEqual([
+      'consumer startup', 'consumer liveness', 'consumer readiness', 'app liveness', 'app readiness',
+    ]);
+    for (const probe of [...plan.gateway.probes, ...plan.consumer.probes]) {
+      const pod = plan.gateway.probes.includes(probe) ? plan.gateway : plan.consumer;
+      expect(await pods.probe(pod, probe), `${probe.container} ${probe.kind}`).toBe(true);
+    }
+  }, 180_000);
+
+  it('delivers a published message to the app through the sidecar, with its trace id, and exports both apps\' spans', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const body = { orderId: suffix, total: 9.99 };
+    const outcome = await publish(body, { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+    expect(outcome).toHaveProperty('id');
+    const id = (outcome as { id: string }).id;
+    const delivery = await vi.waitFor(async () => {
+      const found = (await received()).find((d) => d.headers['ce-id'] === id);
+      expect(found, `delivery ${id}`).toBeDefined();
+      return found!;
+    }, { timeout: 30_000, interval: 200 });
+    expect(JSON.parse(delivery.body)).toEqual(body);
+    expect(delivery.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(delivery.headers['ce-source']).toBe('/topics/orders');
+    // The batch exporters send every few seconds; both pods export to the test's receiver.
+    await vi.waitFor(() => {
+      const services = new Set(otlp.trace(traceId).map((span) => `${span.service} ${span.kind}`));
+      expect([...services].sort()).toEqual(expect.arrayContaining(['consumer CONSUMER', 'gateway PRODUCER', 'gateway SERVER']));
+    }, { timeout: 30_000, interval: 500 });
+  }, 90_000);
+
+  it('serves the consumer metrics to a scrape', async () => {
+    const text = await (await fetch(`${consumerUrl()}/metrics`)).text();
+    const done = text.split('\n').find((line) => line.startsWith('messaging_client_consumed_messages_total{') && line.includes('outcome="done"'));
+    expect(done, 'a done delivery counted').toBeDefined();
+    expect(Number(done!.split(' ').at(-1))).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^mq_connection_state\{.*state="ready".*\} 1$/m);
+  });
+});
