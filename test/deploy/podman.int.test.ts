@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -91,6 +92,48 @@ async function queueDepths(): Promise<{ work: number; retrying: number; parked: 
   };
 }
 
+/** Publishes `count` messages, `parallel` at a time; every one must be confirmed. */
+async function publishBurst(count: number, parallel: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - start) }, (_, i) => publish({ burst: suffix, n: start + i }));
+    for (const outcome of await Promise.all(batch)) {
+      expect(outcome, 'a burst publish').toHaveProperty('id');
+      ids.push((outcome as { id: string }).id);
+    }
+  }
+  return ids;
+}
+
+/** ce-ids the app answered 200, from its log lines (they outlive the app's in-memory list). */
+function answeredInLog(logText: string): Set<string> {
+  return new Set([...logText.matchAll(/^delivery ce-id=(\S+) .* answer=200$/gm)].map((m) => m[1]!));
+}
+
+/** Keeps `loops` publishers going until stopped; counts confirms and why the rest were refused. */
+function startTraffic(loops: number) {
+  const confirmed = new Set<string>();
+  const refusals = new Map<string, number>();
+  let running = true;
+  const loop = async (n: number) => {
+    for (let i = 0; running; i++) {
+      const outcome = await publish({ load: suffix, loop: n, i });
+      if ('id' in outcome) confirmed.add(outcome.id);
+      else refusals.set(outcome.refusal, (refusals.get(outcome.refusal) ?? 0) + 1);
+      await delay('id' in outcome ? 5 : 50); // pacing only, and no spinning on a gateway that is down
+    }
+  };
+  const done = Promise.all(Array.from({ length: loops }, (_, n) => loop(n)));
+  return {
+    confirmed,
+    refusals,
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
 describe('deploy with podman', () => {
   it('builds the three images from the committed Dockerfiles; each runs as uid 1000 on a read-only root filesystem', async () => {
     const baseId = await ensureBaseImage(podman, log);
@@ -159,4 +202,57 @@ describe('deploy with podman', () => {
     expect(Number(done!.split(' ').at(-1))).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^mq_connection_state\{.*state="ready".*\} 1$/m);
   });
+  it('drains the consumer pod on SIGTERM during a slow burst: exit 0, nothing parked, nothing lost once it is played again', async () => {
+    const pod = plan.consumer;
+    // The app answers each delivery after 300 ms: 16 in flight (the manifest's concurrency), so a
+    // burst of 150 takes about 3 s and the pod is stopped in the middle of it.
+    const slow = await fetch(`${appUrl()}/control`, { method: 'POST', body: JSON.stringify({ path: '/orders', delayMs: 300 }) });
+    expect(slow.status).toBe(201);
+    const before = (await received()).length;
+    const ids = await publishBurst(150, 25);
+    await vi.waitFor(async () => expect((await received()).length).toBeGreaterThanOrEqual(before + 24), { timeout: 30_000, interval: 100 });
+    const { seconds } = await pods.stop(pod);
+    expect(await pods.exitCode(pod, 'consumer'), 'consumer exit code').toBe(0);
+    expect(await pods.exitCode(pod, 'app'), 'app exit code').toBe(0);
+    const consumerLog = await pods.logs(pod, 'consumer');
+    expect(consumerLog).toContain('drained, exiting');
+    expect(consumerLog).not.toContain('shutdown deadline reached');
+    const answered = answeredInLog(await pods.logs(pod, 'app'));
+    const atStop = await queueDepths();
+    log(`consumer pod stopped in ${seconds.toFixed(1)} s; ${ids.filter((id) => answered.has(id)).length}/${ids.length} answered before, queues then ${JSON.stringify(atStop)}`);
+    expect(atStop.parked).toBe(0);
+
+    await pods.remove(pod);
+    await pods.play(pod);
+    // Every confirmed message was answered by the old app (acked, so not redelivered) or reaches
+    // the new one; the queues end empty, so nothing waits unseen.
+    await vi.waitFor(async () => {
+      const now = new Set((await received()).map((d) => d.headers['ce-id']));
+      expect(ids.filter((id) => !answered.has(id) && !now.has(id)), 'not delivered').toEqual([]);
+      expect(await queueDepths()).toEqual({ work: 0, retrying: 0, parked: 0 });
+    }, { timeout: 90_000, interval: 500 });
+  }, 240_000);
+
+  it('loses no accepted message while the gateway pod restarts under load', async () => {
+    const pod = plan.gateway;
+    const traffic = startTraffic(4);
+    try {
+      await vi.waitFor(() => expect(traffic.confirmed.size).toBeGreaterThanOrEqual(100), { timeout: 30_000, interval: 100 });
+      const { seconds } = await pods.stop(pod);
+      expect(await pods.exitCode(pod, 'gateway'), 'gateway exit code').toBe(0);
+      const atStop = traffic.confirmed.size;
+      await pods.start(pod);
+      await vi.waitFor(() => expect(traffic.confirmed.size).toBeGreaterThanOrEqual(atStop + 100), { timeout: 60_000, interval: 100 });
+      log(`gateway pod stopped in ${seconds.toFixed(1)} s; refusals meanwhile: ${JSON.stringify(Object.fromEntries(traffic.refusals))}`);
+    } finally {
+      await traffic.stop();
+    }
+    const confirmed = [...traffic.confirmed];
+    await vi.waitFor(async () => {
+      const now = new Set((await received()).map((d) => d.headers['ce-id']));
+      expect(confirmed.filter((id) => !now.has(id)), 'confirmed but not delivered').toEqual([]);
+    }, { timeout: 60_000, interval: 500 });
+    expect((await queueDepths()).parked).toBe(0);
+    log(`gateway restart: ${confirmed.length} confirmed, all delivered`);
+  }, 180_000);
 });
