@@ -18,7 +18,8 @@
 //   `rabbitmq-default-user` included, its values given by the test) is returned as a podman
 //   secret to create, renamed with the suffix;
 // - `AMQP_URL` points at the test's broker instead of the operator's RabbitmqCluster, and the
-//   OTLP endpoint at the test's receiver instead of the Jaeger pod (neither runs here).
+//   OTLP endpoint at the test's receiver instead of the Jaeger pod (neither runs here), or is
+//   dropped (tracing off).
 import { parse, stringify } from 'yaml';
 import type { K8sObject } from './kustomize.ts';
 import { find, podOf, type Container, type PodSpec, type Probe } from './pods.ts';
@@ -33,8 +34,8 @@ export interface KubePlayOptions {
   ports: { gateway: number; consumer: number; app: number };
   /** The broker both apps use, replacing the RabbitmqCluster's `AMQP_URL`. */
   amqpUrl: string;
-  /** OTLP/HTTP endpoint replacing the Jaeger service's. */
-  otlpEndpoint: string;
+  /** OTLP/HTTP endpoint replacing the Jaeger service's; absent = tracing off (the variable is dropped). */
+  otlpEndpoint?: string;
   /** Values of Secrets that the cluster's operators would create (`rabbitmq-default-user`). */
   externalSecrets: Record<string, Record<string, string>>;
 }
@@ -137,7 +138,8 @@ function adaptContainer(container: Container, context: AdaptContext): Container 
   const port = context.ports[container.name];
   const suffix = context.options.suffix;
   rest.volumeMounts = rest.volumeMounts?.map((m) => ({ ...m, name: `${m.name}-${suffix}` }));
-  const env = (rest.env ?? []).map((entry) => {
+  const dropped = context.options.otlpEndpoint === undefined ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : undefined;
+  const env = (rest.env ?? []).filter((entry) => entry.name !== dropped).map((entry) => {
     const ref = entry.valueFrom?.secretKeyRef;
     if (ref) {
       context.secretNames.add(ref.name);
@@ -161,8 +163,10 @@ function envOverride(name: string, options: KubePlayOptions, port: number | unde
 
 /** The container's probes with their port resolved to the host port it listens on here. */
 function probesOf(container: Container, port: number | undefined): PlayProbe[] {
-  const kinds = [['startup', container.startupProbe], ['liveness', container.livenessProbe], ['readiness', container.readinessProbe]] as const;
-  return kinds.flatMap(([kind, probe]: readonly [PlayProbe['kind'], Probe | undefined]) => {
+  const kinds: [PlayProbe['kind'], Probe | undefined][] = [
+    ['startup', container.startupProbe], ['liveness', container.livenessProbe], ['readiness', container.readinessProbe],
+  ];
+  return kinds.flatMap(([kind, probe]): PlayProbe[] => {
     if (!probe) return [];
     if (probe.exec) return [{ container: container.name, kind, exec: retargetPort(probe.exec.command, container, port) }];
     if (!probe.httpGet || port === undefined) throw new Error(`${container.name}: ${kind} probe: only httpGet and exec are supported`);
