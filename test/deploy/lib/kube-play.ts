@@ -200,9 +200,8 @@ function adaptConfigMap(configMap: K8sObject, options: KubePlayOptions): K8sObje
 
 /** A Secret of the render (or one an operator would make) as podman secret data: `{key: base64}`. */
 function toPodmanSecret(objects: K8sObject[], name: string, options: KubePlayOptions): PlaySecret {
-  const rendered = objects.find((o) => o.kind === 'Secret' && o.metadata.name === name) as
-    | (K8sObject & { stringData?: Record<string, string>; data?: Record<string, string> })
-    | undefined;
+  type Secret = K8sObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+  const rendered = objects.find((o): o is Secret => o.kind === 'Secret' && o.metadata.name === name);
   const values = rendered ? { ...decode(rendered.data), ...rendered.stringData } : options.externalSecrets[name];
   if (!values) throw new Error(`secret ${name} is neither in the render nor given by the test`);
   const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
