@@ -1,8 +1,10 @@
 // Writes the rendered local overlay adapted for `podman kube play` (test/deploy/lib/kube-play.ts
 // says what changes and why), the way test/deploy/podman.int.test.ts plays it, and prints the
 // podman commands to run it. Usage (after the images are built, see README "Deployment"):
-//   node scripts/podman-pods.ts [--out .local/pods] [--amqp-url amqp://guest:guest@127.0.0.1:5672]
-//     [--gateway-port 8080] [--consumer-port 8081] [--app-port 3000] [--otlp-endpoint http://...]
+//   node scripts/podman-pods.ts --amqp-url amqp://USER:PASS@HOST:5672 [--out .local/pods]
+//     [--gateway-port 8080] [--consumer-port 8081] [--otlp-endpoint http://...]
+// The pods have their own network namespace: HOST must be reachable from a container (a broker
+// pod's name on the same podman network, or the host's address), not 127.0.0.1.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,14 +15,17 @@ import type { K8sObject } from '../test/deploy/lib/kustomize.ts';
 const { values } = parseArgs({
   options: {
     out: { type: 'string', default: '.local/pods' },
-    'amqp-url': { type: 'string', default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' },
+    'amqp-url': { type: 'string' },
     'gateway-port': { type: 'string', default: '8080' },
     'consumer-port': { type: 'string', default: '8081' },
-    'app-port': { type: 'string', default: '3000' },
     'otlp-endpoint': { type: 'string' },
   },
 });
 
+if (!values['amqp-url']) {
+  console.error('usage: node scripts/podman-pods.ts --amqp-url amqp://USER:PASS@HOST:5672 [--out DIR] [--gateway-port N] [--consumer-port N] [--otlp-endpoint URL]');
+  process.exit(2);
+}
 const root = resolve(import.meta.dirname, '..');
 const rendered = parseAllDocuments(readFileSync(join(root, 'deploy/k8s/rendered/local.yaml'), 'utf8'))
   .map((doc) => doc.toJS() as K8sObject)
@@ -28,7 +33,7 @@ const rendered = parseAllDocuments(readFileSync(join(root, 'deploy/k8s/rendered/
 const amqp = new URL(values['amqp-url']);
 const plan = adaptForKubePlay(rendered, {
   suffix: 'local',
-  ports: { gateway: Number(values['gateway-port']), consumer: Number(values['consumer-port']), app: Number(values['app-port']) },
+  ports: { gateway: Number(values['gateway-port']), consumer: Number(values['consumer-port']) },
   amqpUrl: values['amqp-url'],
   otlpEndpoint: values['otlp-endpoint'],
   // What the RabbitMQ operator would put in its Secret: the broker's user, from the URL.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { adaptForKubePlay, type KubePlayOptions, type PlayPod } from './lib/kube-play.ts';
 import type { K8sObject } from './lib/kustomize.ts';
 import { find, podOf, type Container, type PodSpec } from './lib/pods.ts';
@@ -13,7 +13,7 @@ const rendered = parseAllDocuments(readFileSync(resolve(import.meta.dirname, '..
   .filter(Boolean);
 const options: KubePlayOptions = {
   suffix: 'abc',
-  ports: { gateway: 18080, consumer: 18081, app: 13000 },
+  ports: { gateway: 18080, consumer: 18081 },
   amqpUrl: 'amqp://guest:guest@127.0.0.1:25672',
   otlpEndpoint: 'http://127.0.0.1:24318',
   externalSecrets: { 'rabbitmq-default-user': { username: 'u', password: 'p' } },
@@ -23,22 +23,24 @@ const plan = adaptForKubePlay(rendered, options);
 function documents(pod: PlayPod): K8sObject[] {
   return parseAllDocuments(pod.yaml).map((doc) => doc.toJS() as K8sObject);
 }
-function podSpec(pod: PlayPod): PodSpec & { hostNetwork?: boolean } {
+function podSpec(pod: PlayPod): PodSpec {
   return find(documents(pod), 'Pod', pod.name).spec as PodSpec;
 }
 const env = (c: Container, name: string) => c.env?.find((e) => e.name === name);
 
 describe('adaptForKubePlay', () => {
-  it('plays each Deployment as its pod template, on the host network without port mappings', () => {
-    for (const [pod, deployment] of [[plan.gateway, 'gateway'], [plan.consumer, 'consumer']] as const) {
+  it('plays each Deployment as its pod template, the http port published on 127.0.0.1 at the given port', () => {
+    for (const [pod, deployment, hostPort] of [[plan.gateway, 'gateway', 18080], [plan.consumer, 'consumer', 18081]] as const) {
       expect(pod.name).toBe(`${deployment}-abc`);
       const spec = podSpec(pod);
-      expect(spec.hostNetwork).toBe(true);
-      expect(spec.containers.flatMap((c) => c.ports ?? [])).toEqual([]);
+      expect(spec.containers.flatMap((c) => c.ports ?? []).filter((p) => p.hostPort)).toEqual([
+        { name: 'http', containerPort: deployment === 'gateway' ? 8080 : 8081, protocol: 'TCP', hostPort, hostIP: '127.0.0.1' },
+      ]);
       const original = podOf(find(rendered, 'Deployment', deployment));
       expect(spec.securityContext).toEqual(original.securityContext);
       expect(pod.graceSeconds).toBe(original.terminationGracePeriodSeconds);
     }
+    expect(podSpec(plan.consumer).containers[1]!.ports).toEqual([{ name: 'app', containerPort: 3000, protocol: 'TCP' }]);
   });
 
   it('turns the native sidecar into the first plain container, keeping everything but restartPolicy', () => {
@@ -52,23 +54,32 @@ describe('adaptForKubePlay', () => {
     expect(spec.containers[0]!.image).toBe(original.image);
   });
 
-  it('moves ports to the given ones, binds loopback, and points AMQP and OTLP at the test', () => {
+  it('keeps every variable as rendered but AMQP_URL and the OTLP endpoint, which point at the test', () => {
     const [consumer, app] = podSpec(plan.consumer).containers;
     const gateway = podSpec(plan.gateway).containers[0]!;
-    expect([gateway, consumer!, app!].map((c) => env(c, 'PORT')?.value)).toEqual(['18080', '18081', '13000']);
-    expect([gateway, consumer!, app!].map((c) => env(c, 'HOST')?.value)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
     expect(env(gateway, 'AMQP_URL')?.value).toBe(options.amqpUrl);
+    expect(env(consumer!, 'AMQP_URL')?.value).toBe(options.amqpUrl);
     expect(env(consumer!, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.value).toBe(options.otlpEndpoint);
-    expect(env(consumer!, 'NODE_OPTIONS')?.value).toBe('--max-semi-space-size=16 --max-old-space-size=160');
+    const original = podOf(find(rendered, 'Deployment', 'consumer'));
+    const same = (a: Container, b: Container) => {
+      const literal = (c: Container) => c.env!.filter((e) => e.value !== undefined && !['AMQP_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'].includes(e.name));
+      expect(literal(a)).toEqual(literal(b));
+    };
+    same(consumer!, original.initContainers![0]!);
+    same(app!, original.containers[0]!);
+    same(gateway, podOf(find(rendered, 'Deployment', 'gateway')).containers[0]!);
   });
 
-  it('changes only the app port in the ConfigMap the consumer pod mounts', () => {
+  it('drops the OTLP endpoint when none is given (tracing off)', () => {
+    const { otlpEndpoint: _, ...withoutOtlp } = options;
+    const gateway = podSpec(adaptForKubePlay(rendered, withoutOtlp).gateway).containers[0]!;
+    expect(env(gateway, 'OTEL_EXPORTER_OTLP_ENDPOINT')).toBeUndefined();
+  });
+
+  it('mounts the ConfigMap as rendered, renamed with the suffix like the volumes', () => {
     const configMap = find(documents(plan.consumer), 'ConfigMap', 'mq-config-abc') as K8sObject & { data: Record<string, string> };
-    const original = (find(rendered, 'ConfigMap', 'mq-config') as K8sObject & { data: Record<string, string> }).data['mq.yaml']!;
-    expect(configMap.data['mq.yaml']).toBe(original.replace('http://127.0.0.1:3000/orders', 'http://127.0.0.1:13000/orders'));
-    expect(parse(configMap.data['mq.yaml']!).subscriptions.billing.deliver.url).toBe('http://127.0.0.1:13000/orders');
-    const volumes = podSpec(plan.consumer).volumes!;
-    expect(volumes.map((v) => v.name)).toEqual(['mq-config-abc', 'tmp-abc']);
+    expect(configMap.data).toEqual((find(rendered, 'ConfigMap', 'mq-config') as K8sObject & { data: Record<string, string> }).data);
+    expect(podSpec(plan.consumer).volumes!.map((v) => v.name)).toEqual(['mq-config-abc', 'tmp-abc']);
     expect(podSpec(plan.consumer).containers[0]!.volumeMounts!.map((m) => m.name)).toEqual(['mq-config-abc', 'tmp-abc']);
   });
 
@@ -79,7 +90,7 @@ describe('adaptForKubePlay', () => {
       { container: 'gateway', kind: 'readiness', url: 'http://127.0.0.1:18080/readyz' },
     ]);
     const appProbe = plan.consumer.probes.find((p) => p.container === 'app' && p.kind === 'readiness');
-    expect(appProbe?.exec?.join(' ')).toContain("fetch('http://127.0.0.1:13000/livez')");
+    expect(appProbe?.exec).toEqual(podOf(find(rendered, 'Deployment', 'consumer')).containers[0]!.readinessProbe!.exec!.command);
     for (const pod of [plan.gateway, plan.consumer]) {
       for (const c of podSpec(pod).containers) expect([c.livenessProbe, c.readinessProbe, c.startupProbe]).toEqual([undefined, undefined, undefined]);
     }

@@ -4,33 +4,39 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Connection } from 'rabbitmq-client';
-import { parseAllDocuments } from 'yaml';
-import { freePort } from '../../scripts/lib/free-port.ts';
-import { startRabbitNode, type RabbitNode } from '../../scripts/lib/rabbit-node.ts';
+import { parse, parseAllDocuments } from 'yaml';
+import { answersAmqp, freePort } from '../../scripts/lib/free-port.ts';
+import { deadLetterQueueName, queuesOf, type RetryPolicy } from '@mq/mq';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { APPS, buildAppImage, type BuiltImage } from './lib/app-images.ts';
 import { BASE_IMAGE, ensureBaseImage } from './lib/base-image.ts';
 import { imageSizesTable, writeImageSizes } from './lib/image-sizes.ts';
 import { adaptForKubePlay, type KubePlayPlan } from './lib/kube-play.ts';
 import type { K8sObject } from './lib/kustomize.ts';
+import { find } from './lib/pods.ts';
+import { ensureRabbitmqImage, rabbitmqPod } from './lib/rabbitmq-pod.ts';
 import { createPodRunner, type PodRunner } from './lib/pod-runner.ts';
 import { setUpPodman, type Podman } from './lib/podman.ts';
 
 // The deployment, for real: the three images built with podman from the committed Dockerfiles,
 // the rendered local overlay played as two pods (gateway; app + consumer sidecar) with
-// `podman kube play` after the small transform in lib/kube-play.ts, against a private RabbitMQ
-// node, with the OTLP endpoint at a receiver of the test's. podman, runc and debootstrap are
-// installed when missing; nothing is skipped: where podman cannot work, this file fails.
+// `podman kube play` after the small transform in lib/kube-play.ts, on a podman network of the
+// test's with a RabbitMQ pod (Debian's rabbitmq-server, lib/rabbitmq-pod.ts) in place of the
+// operator's cluster, and the OTLP endpoint at a receiver of the test's on the network's gateway
+// address. podman, runc and debootstrap are installed when missing; nothing is skipped: where
+// podman cannot work, this file fails.
 const suffix = `t${randomUUID().slice(0, 8)}`;
+const network = `mq-${suffix}`;
 const log = (line: string) => console.log(`[deploy/podman] ${line}`);
 const token = 'dev-checkout-token'; // deploy/k8s/overlays/local/dev-secrets.yaml
+const objects = renderedLocal();
 let podman: Podman;
-let rabbit: RabbitNode;
 let amqp: Connection;
 let otlp: OtlpReceiver;
 let plan: KubePlayPlan;
 let pods: PodRunner;
-let ports: { gateway: number; consumer: number; app: number };
+let ports: { gateway: number; consumer: number; rabbitmq: number };
+let baseId: string;
 const images: BuiltImage[] = [];
 
 function renderedLocal(): K8sObject[] {
@@ -38,31 +44,61 @@ function renderedLocal(): K8sObject[] {
   return parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject).filter(Boolean);
 }
 
-beforeAll(async () => {
-  podman = await setUpPodman(log);
-  pods = createPodRunner(podman, suffix);
-  [rabbit, otlp] = await Promise.all([startRabbitNode({ prefix: 'pod' }), startOtlpReceiver()]);
-  amqp = new Connection({ url: rabbit.url, retryLow: 100, retryHigh: 500 });
-  ports = { gateway: await freePort(), consumer: await freePort(), app: await freePort() };
-  plan = adaptForKubePlay(renderedLocal(), {
+/** The subscription's queues (work, delay tiers, dead letters), from the ConfigMap's mq.yaml. */
+function subscriptionQueues(): { work: string; retry: string[]; parked: string } {
+  const configMap = find(objects, 'ConfigMap', 'mq-config') as K8sObject & { data: Record<string, string> };
+  const billing = (parse(configMap.data['mq.yaml']!) as { subscriptions: Record<string, { queue: string; retry: RetryPolicy }> }).subscriptions.billing!;
+  const all = queuesOf({ name: billing.queue, retry: billing.retry, deadLetter: true });
+  const parked = deadLetterQueueName(billing.queue);
+  return { work: billing.queue, retry: all.filter((q) => q !== billing.queue && q !== parked), parked };
+}
+
+/** The broker pod first (the apps connect at boot), then the receiver on the network's gateway. */
+async function startBroker(): Promise<void> {
+  await ensureRabbitmqImage(podman, baseId, log);
+  const broker = rabbitmqPod(objects, suffix, ports.rabbitmq);
+  await pods.playOwn(broker);
+  await vi.waitFor(async () => expect(await answersAmqp(ports.rabbitmq), 'rabbitmq pod answers AMQP').toBe(true), { timeout: 120_000, interval: 500 });
+  amqp = new Connection({ url: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`, retryLow: 100, retryHigh: 500 });
+  amqp.on('error', (error) => log(`test's AMQP connection: ${error.message}`)); // it reconnects
+  const gateway = (await podman.run(['network', 'inspect', '--format', '{{range .Subnets}}{{.Gateway}}{{end}}', network])).stdout.trim();
+  otlp = await startOtlpReceiver(gateway);
+  plan = adaptForKubePlay(objects, {
     suffix,
-    ports,
-    amqpUrl: rabbit.url,
+    ports: { gateway: ports.gateway, consumer: ports.consumer },
+    amqpUrl: `amqp://guest:guest@${broker.name}:5672`,
     otlpEndpoint: otlp.url,
     externalSecrets: { 'rabbitmq-default-user': { username: 'guest', password: 'guest' } },
   });
   await pods.createSecrets(plan.secrets);
+}
+
+beforeAll(async () => {
+  podman = await setUpPodman(log);
+  await podman.run(['network', 'create', network]);
+  pods = createPodRunner(podman, suffix, network);
+  ports = { gateway: await freePort(), consumer: await freePort(), rabbitmq: await freePort() };
 }, 600_000);
 
 afterAll(async () => {
+  await amqp?.close(); // before its broker's pod goes
+  await otlp?.close();
   await pods?.cleanUp();
-  await amqp?.close();
-  await Promise.all([rabbit?.dispose(), otlp?.close()]);
+  await podman?.run(['network', 'rm', '-f', network], { allowFailure: true });
 }, 180_000);
 
 const gatewayUrl = () => `http://127.0.0.1:${ports.gateway}`;
 const consumerUrl = () => `http://127.0.0.1:${ports.consumer}`;
-const appUrl = () => `http://127.0.0.1:${ports.app}`;
+
+/**
+ * A request to the app, from inside its container: the app listens on 127.0.0.1 of its pod only
+ * (as in the cluster, where only the sidecar reaches it).
+ */
+async function appRequest(path: string, init?: { method: string; body: string }): Promise<{ status: number; body: string }> {
+  const script = `fetch('http://127.0.0.1:3000${path}', ${JSON.stringify(init ?? {})})` +
+    '.then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })))';
+  return JSON.parse(await pods.exec(plan.consumer.name, 'app', ['node', '-e', script])) as { status: number; body: string };
+}
 
 /** Publishes one message; its id when the gateway confirmed it (202), else why not. */
 async function publish(body: unknown, headers: Record<string, string> = {}): Promise<{ id: string } | { refusal: string }> {
@@ -82,25 +118,18 @@ interface Delivery {
 }
 
 async function received(): Promise<Delivery[]> {
-  return (await (await fetch(`${appUrl()}/received?path=/orders`)).json()) as Delivery[];
+  return JSON.parse((await appRequest('/received?path=/orders')).body) as Delivery[];
 }
 
-/**
- * Ready messages in the subscription's queues: work, retry tiers, parked. Asked of each queue
- * (a passive declare), not `list_queues`, whose counts lag by the broker's stats interval.
- */
+/** Ready messages in the subscription's queues (passive declares: list_queues lags by the stats interval). */
 async function queueDepths(): Promise<{ work: number; retrying: number; parked: number }> {
-  const names = (JSON.parse(await rabbit.ctl(['list_queues', '-q', '--formatter', 'json', 'name'])) as { name: string }[]).map((q) => q.name);
-  const depth = async (match: (name: string) => boolean) => {
+  const queues = subscriptionQueues();
+  const depth = async (names: string[]) => {
     let sum = 0;
-    for (const queue of names.filter(match)) sum += (await amqp.queueDeclare({ queue, passive: true })).messageCount;
+    for (const queue of names) sum += (await amqp.queueDeclare({ queue, passive: true })).messageCount;
     return sum;
   };
-  return {
-    work: await depth((n) => n === 'billing.orders'),
-    retrying: await depth((n) => n.startsWith('billing.orders.retry.')),
-    parked: await depth((n) => n === 'billing.orders.dlq'),
-  };
+  return { work: await depth([queues.work]), retrying: await depth(queues.retry), parked: await depth([queues.parked]) };
 }
 
 /** Publishes `count` messages, `parallel` at a time; every one must be confirmed. */
@@ -147,7 +176,7 @@ function startTraffic(loops: number) {
 
 describe('deploy with podman', () => {
   it('builds the three images from the committed Dockerfiles; each runs as uid 1000 on a read-only root filesystem', async () => {
-    const baseId = await ensureBaseImage(podman, log);
+    baseId = await ensureBaseImage(podman, log);
     for (const app of APPS) images.push(await buildAppImage(podman, app, baseId, log));
     const baseSize = Number((await podman.run(['image', 'inspect', '--format', '{{.Size}}', BASE_IMAGE])).stdout.trim());
     const table = imageSizesTable(images, baseSize);
@@ -165,7 +194,8 @@ describe('deploy with podman', () => {
     }
   }, 1_500_000);
 
-  it('plays the two pods; every probe of the manifests answers, every container is uid 1000 on a read-only root', async () => {
+  it('plays the two pods beside a RabbitMQ pod; every probe of the manifests answers, every container is uid 1000 on a read-only root', async () => {
+    await startBroker();
     await pods.play(plan.consumer);
     await pods.play(plan.gateway);
     for (const pod of [plan.consumer, plan.gateway]) {
@@ -217,7 +247,7 @@ describe('deploy with podman', () => {
     const pod = plan.consumer;
     // The app answers each delivery after 300 ms: 16 in flight (the manifest's concurrency), so a
     // burst of 150 takes about 3 s and the pod is stopped in the middle of it.
-    const slow = await fetch(`${appUrl()}/control`, { method: 'POST', body: JSON.stringify({ path: '/orders', delayMs: 300 }) });
+    const slow = await appRequest('/control', { method: 'POST', body: JSON.stringify({ path: '/orders', delayMs: 300 }) });
     expect(slow.status).toBe(201);
     const before = (await received()).length;
     const ids = await publishBurst(150, 25);

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 export const BASE_IMAGE = 'localhost/node:24-slim';
 const LABEL = 'mq.test.base-inputs';
 /** Bumped when this file changes what it puts in the image. */
-const RECIPE = 'minbase+node+npm+uid1000 v2';
+const RECIPE = 'minbase+node+npm+uid1000 v3';
 const CA_IN_IMAGE = '/usr/local/share/ca-certificates/host-npm-ca.crt';
 
 /** Makes `node:24-slim` unless an image made from the same inputs is there; returns its id. */
@@ -30,7 +30,10 @@ export async function ensureBaseImage(podman: Podman, log: (line: string) => voi
     addNode(rootfs, inputs);
     const tarball = `${rootfs}.tar`;
     await run('tar', ['-C', rootfs, '-cf', tarball, '.'], { maxBuffer: 64 * 1024 * 1024 });
-    const changes = [`LABEL ${LABEL}=${inputs.hash}`, 'CMD ["node"]', `ENV NODE_VERSION=${process.versions.node}`];
+    const changes = [
+      `LABEL ${LABEL}=${inputs.hash}`, 'CMD ["node"]', `ENV NODE_VERSION=${process.versions.node}`,
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ];
     // The npm registry is reached through the host's CA bundle when its npm config names one:
     // `npm ci` inside the build needs the same trust. Only this test image carries it.
     // (`podman import --change` takes one variable per ENV.)

@@ -5,24 +5,25 @@
 //
 // - a Deployment becomes its pod template as a Pod (podman has no controllers; replicas, the
 //   HPA and KEDA do not apply), named `<deployment>-<suffix>` so parallel runs never share names;
+//   the pod volumes and the ConfigMap get the suffix too (podman makes a named volume of each);
 // - a native sidecar (an init container with `restartPolicy: Always`) would block the pod until
 //   it exited: it becomes an ordinary container, listed first as it starts first in Kubernetes;
-// - the pods use the host's network (`hostNetwork: true`), so container `ports` are dropped (podman
-//   refuses port mappings on the host network) and every port moves to a free one the test chose:
-//   the `PORT` env var of each container and the app's port in `deliver.url` of the ConfigMap;
-//   servers bind 127.0.0.1 only;
-// - probes are taken out and returned, for the test to run (httpGet as a request, exec with
-//   `podman exec`): podman turns probes into healthchecks that need systemd timers and `curl`,
-//   neither of which the machine or the slim images have;
+// - each pod has its own network namespace on a podman network, so ports and `deliver.url`
+//   (127.0.0.1:3000, the app in the same pod) stay as rendered; the named `http` port of the
+//   gateway and of the consumer is published on 127.0.0.1 at a port the test chose (a Service's
+//   job in a cluster); the app's port is not published, as in the cluster;
+// - probes are taken out and returned, for the test to run (httpGet through the published port,
+//   exec with `podman exec`): podman turns probes into healthchecks that need systemd timers and
+//   `curl`, neither of which the machine or the slim images have;
 // - Secrets are not API objects for podman: each Secret a container refers to (the operator-made
 //   `rabbitmq-default-user` included, its values given by the test) is returned as a podman
 //   secret to create, renamed with the suffix;
-// - `AMQP_URL` points at the test's broker instead of the operator's RabbitmqCluster, and the
-//   OTLP endpoint at the test's receiver instead of the Jaeger pod (neither runs here), or is
-//   dropped (tracing off).
-import { parse, stringify } from 'yaml';
+// - `AMQP_URL` points at the test's broker instead of the operator's RabbitmqCluster (podman does
+//   not expand `$(VAR)` references, so the URL is given whole), and the OTLP endpoint at the
+//   test's receiver instead of the Jaeger pod (neither runs here), or is dropped (tracing off).
+import { stringify } from 'yaml';
 import type { K8sObject } from './kustomize.ts';
-import { find, podOf, type Container, type PodSpec, type Probe } from './pods.ts';
+import { find, podOf, probePort, type Container, type PodSpec, type Probe } from './pods.ts';
 
 type Volume = NonNullable<PodSpec['volumes']>[number];
 
@@ -30,8 +31,8 @@ type Volume = NonNullable<PodSpec['volumes']>[number];
 export interface KubePlayOptions {
   /** Appended to pod and secret names (`gateway-<suffix>`), unique per run. */
   suffix: string;
-  /** Free host ports: each container's `PORT`, the consumer's `deliver.url` to the app. */
-  ports: { gateway: number; consumer: number; app: number };
+  /** Host ports (on 127.0.0.1) the gateway's and the consumer's `http` port are published on. */
+  ports: { gateway: number; consumer: number };
   /** The broker both apps use, replacing the RabbitmqCluster's `AMQP_URL`. */
   amqpUrl: string;
   /** OTLP/HTTP endpoint replacing the Jaeger service's; absent = tracing off (the variable is dropped). */
@@ -44,7 +45,7 @@ export interface KubePlayOptions {
 export interface PlayProbe {
   container: string;
   kind: 'startup' | 'liveness' | 'readiness';
-  /** `http://127.0.0.1:<port><path>` for an httpGet probe. */
+  /** `http://127.0.0.1:<published port><path>` for an httpGet probe. */
   url?: string;
   /** The command of an exec probe. */
   exec?: string[];
@@ -82,7 +83,7 @@ export function adaptForKubePlay(objects: K8sObject[], options: KubePlayOptions)
   const pod = (name: 'gateway' | 'consumer', ports: Record<string, number>): PlayPod =>
     adaptDeployment(find(objects, 'Deployment', name), { configMap, options, ports, secretNames });
   const gateway = pod('gateway', { gateway: options.ports.gateway });
-  const consumer = pod('consumer', { consumer: options.ports.consumer, app: options.ports.app });
+  const consumer = pod('consumer', { consumer: options.ports.consumer });
   const secrets = [...secretNames].map((name) => toPodmanSecret(objects, name, options));
   return { gateway, consumer, secrets };
 }
@@ -90,7 +91,7 @@ export function adaptForKubePlay(objects: K8sObject[], options: KubePlayOptions)
 interface AdaptContext {
   configMap: K8sObject;
   options: KubePlayOptions;
-  /** Container name → its host port. */
+  /** Container name → the host port its `http` port is published on. */
   ports: Record<string, number>;
   /** Filled with every Secret the pod refers to. */
   secretNames: Set<string>;
@@ -103,9 +104,8 @@ function adaptDeployment(deployment: K8sObject, context: AdaptContext): PlayPod 
   const inits = (template.initContainers ?? []).filter((c) => c.restartPolicy !== 'Always');
   const containers = [...sidecars.map(({ restartPolicy: _, ...c }) => c), ...template.containers];
   const probes = containers.flatMap((c) => probesOf(c, context.ports[c.name]));
-  const spec: PodSpec & { hostNetwork: boolean } = {
+  const spec: PodSpec = {
     ...template,
-    hostNetwork: true,
     initContainers: inits.length ? inits : undefined,
     containers: containers.map((c) => adaptContainer(c, context)),
     volumes: template.volumes?.map((v) => adaptVolume(v, context.options.suffix)),
@@ -134,8 +134,9 @@ function adaptVolume(volume: Volume, suffix: string): Volume {
 }
 
 function adaptContainer(container: Container, context: AdaptContext): Container {
-  const { ports: _, livenessProbe: _l, readinessProbe: _r, startupProbe: _s, ...rest } = container;
-  const port = context.ports[container.name];
+  const { livenessProbe: _l, readinessProbe: _r, startupProbe: _s, ...rest } = container;
+  const hostPort = context.ports[container.name];
+  rest.ports = rest.ports?.map((p) => (p.name === 'http' && hostPort ? { ...p, hostPort, hostIP: '127.0.0.1' } : p));
   const suffix = context.options.suffix;
   rest.volumeMounts = rest.volumeMounts?.map((m) => ({ ...m, name: `${m.name}-${suffix}` }));
   const dropped = context.options.otlpEndpoint === undefined ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : undefined;
@@ -145,57 +146,38 @@ function adaptContainer(container: Container, context: AdaptContext): Container 
       context.secretNames.add(ref.name);
       return { name: entry.name, valueFrom: { secretKeyRef: { ...ref, name: `${ref.name}-${context.options.suffix}` } } };
     }
-    return { name: entry.name, value: envOverride(entry.name, context.options, port) ?? entry.value };
+    return { name: entry.name, value: envOverride(entry.name, context.options) ?? entry.value };
   });
   return { ...rest, env };
 }
 
 /** The value a variable gets here instead of the manifest's, or undefined to keep it. */
-function envOverride(name: string, options: KubePlayOptions, port: number | undefined): string | undefined {
+function envOverride(name: string, options: KubePlayOptions): string | undefined {
   switch (name) {
-    case 'PORT': return port === undefined ? undefined : String(port);
-    case 'HOST': return '127.0.0.1';
     case 'AMQP_URL': return options.amqpUrl;
     case 'OTEL_EXPORTER_OTLP_ENDPOINT': return options.otlpEndpoint;
     default: return undefined;
   }
 }
 
-/** The container's probes with their port resolved to the host port it listens on here. */
+/** The container's probes; an httpGet probe goes to the host port its container port is published on. */
 function probesOf(container: Container, port: number | undefined): PlayProbe[] {
   const kinds: [PlayProbe['kind'], Probe | undefined][] = [
     ['startup', container.startupProbe], ['liveness', container.livenessProbe], ['readiness', container.readinessProbe],
   ];
   return kinds.flatMap(([kind, probe]): PlayProbe[] => {
     if (!probe) return [];
-    if (probe.exec) return [{ container: container.name, kind, exec: retargetPort(probe.exec.command, container, port) }];
+    if (probe.exec) return [{ container: container.name, kind, exec: probe.exec.command }];
     if (!probe.httpGet || port === undefined) throw new Error(`${container.name}: ${kind} probe: only httpGet and exec are supported`);
+    const http = container.ports?.find((p) => p.name === 'http')?.containerPort;
+    if (probePort(container, probe) !== http) throw new Error(`${container.name}: ${kind} probe: only the published http port can be probed`);
     return [{ container: container.name, kind, url: `http://127.0.0.1:${port}${probe.httpGet.path}` }];
   });
 }
 
-/** An exec probe names the container's port in its command (`fetch('http://127.0.0.1:3000/…')`). */
-function retargetPort(command: string[], container: Container, port: number | undefined): string[] {
-  const original = container.ports?.[0]?.containerPort;
-  if (port === undefined || original === undefined) return command;
-  return command.map((arg) => arg.replaceAll(`127.0.0.1:${original}/`, `127.0.0.1:${port}/`));
-}
-
-/**
- * The consumer delivers to the app in its pod at 127.0.0.1:<app port>; here that port moved. The
- * text is edited, not re-serialised, so the file the apps read stays as rendered otherwise.
- */
+/** The ConfigMap as rendered, renamed with the suffix (podman keeps a volume of it by that name). */
 function adaptConfigMap(configMap: K8sObject, options: KubePlayOptions): K8sObject {
-  const data = { ...(configMap.data as Record<string, string>) };
-  let text = data['mq.yaml'] ?? '';
-  const config = parse(text) as { subscriptions?: Record<string, { deliver?: { url?: string } }> };
-  for (const subscription of Object.values(config.subscriptions ?? {})) {
-    const url = new URL(subscription.deliver?.url ?? 'module:');
-    if (url.hostname !== '127.0.0.1') continue;
-    text = text.replaceAll(`${url.origin}/`, `${url.protocol}//127.0.0.1:${options.ports.app}/`);
-  }
-  data['mq.yaml'] = text;
-  return { ...configMap, metadata: { name: `${configMap.metadata.name}-${options.suffix}` }, data };
+  return { ...configMap, metadata: { name: `${configMap.metadata.name}-${options.suffix}` } };
 }
 
 /** A Secret of the render (or one an operator would make) as podman secret data: `{key: base64}`. */

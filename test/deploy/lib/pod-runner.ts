@@ -9,11 +9,20 @@ import { PODMAN_DIR, type Podman } from './podman.ts';
 /** What the test keeps of a pod it played, for clean-up. */
 export interface PodRunner {
   createSecrets(secrets: PlaySecret[]): Promise<void>;
-  /** `podman kube play`s the pod and waits until every probe of the manifests passes. */
+  /** `podman kube play`s the pod on the runner's network and waits until every probe of the manifests passes. */
   play(pod: PlayPod): Promise<void>;
+  /** Plays a pod of the test's own (no probes), e.g. the broker. */
+  playOwn(pod: { name: string; yaml: string }): Promise<void>;
+  /** Runs a command in a container of a pod; rejects on a non-zero exit. */
+  exec(podName: string, container: string, command: string[]): Promise<string>;
   /** Runs one probe as the kubelet would: an HTTP GET (2xx/3xx passes) or a command in the container (exit 0). */
   probe(pod: PlayPod, probe: PlayProbe): Promise<boolean>;
-  /** `podman pod stop -t <terminationGracePeriodSeconds>`: SIGTERM, then SIGKILL after the grace period. */
+  /**
+   * Stops the pod in Kubernetes' order: the app containers, then the (former) sidecars, each with
+   * SIGTERM and SIGKILL after `terminationGracePeriodSeconds`; the pod's network goes last.
+   * (`podman pod stop` alone stops the infra container at the same time, which removes the
+   * published ports while the gateway is still draining its clients.)
+   */
   stop(pod: PlayPod): Promise<{ seconds: number }>;
   start(pod: PlayPod): Promise<void>;
   /** Removes the pod (its containers and their logs go with it). */
@@ -24,7 +33,8 @@ export interface PodRunner {
   cleanUp(): Promise<void>;
 }
 
-export function createPodRunner(podman: Podman, suffix: string): PodRunner {
+/** Every pod plays on `network` (a podman network made with DNS, so pods resolve each other by name). */
+export function createPodRunner(podman: Podman, suffix: string, network: string): PodRunner {
   const pods = new Set<string>();
   const secrets = new Set<string>();
   const ctr = (pod: PlayPod, container: string) => `${pod.name}-${container}`;
@@ -38,12 +48,16 @@ export function createPodRunner(podman: Podman, suffix: string): PodRunner {
       }
     },
     async play(pod) {
+      await runner.playOwn(pod);
+      await waitForProbes(runner, pod);
+    },
+    async playOwn(pod) {
       const file = join(PODMAN_DIR, `${pod.name}.yaml`);
       writeFileSync(file, pod.yaml);
       pods.add(pod.name);
-      await podman.run(['kube', 'play', file]);
-      await waitForProbes(runner, pod);
+      await podman.run(['kube', 'play', '--network', network, file]);
     },
+    exec: async (podName, container, command) => (await podman.run(['exec', `${podName}-${container}`, ...command], { timeoutMs: 30_000 })).stdout,
     async probe(pod, probe) {
       if (probe.url) return fetch(probe.url, { signal: AbortSignal.timeout(3000) }).then((r) => r.status < 400, () => false);
       const result = await podman.run(['exec', ctr(pod, probe.container), ...(probe.exec ?? [])], { allowFailure: true, timeoutMs: 10_000 });
@@ -51,7 +65,11 @@ export function createPodRunner(podman: Podman, suffix: string): PodRunner {
     },
     async stop(pod) {
       const started = Date.now();
-      await podman.run(['pod', 'stop', '-t', String(pod.graceSeconds), pod.name], { timeoutMs: (pod.graceSeconds + 30) * 1000 });
+      const timeoutMs = (pod.graceSeconds + 30) * 1000;
+      for (const container of [...pod.containers].reverse()) {
+        await podman.run(['stop', '-t', String(pod.graceSeconds), ctr(pod, container)], { timeoutMs });
+      }
+      await podman.run(['pod', 'stop', '-t', String(pod.graceSeconds), pod.name], { timeoutMs });
       return { seconds: (Date.now() - started) / 1000 };
     },
     async start(pod) {
@@ -72,7 +90,7 @@ export function createPodRunner(podman: Podman, suffix: string): PodRunner {
       for (const pod of pods) await podman.run(['pod', 'rm', '-f', '-t', '0', pod], { allowFailure: true });
       for (const secret of secrets) await podman.run(['secret', 'rm', secret], { allowFailure: true });
       const volumes = (await podman.run(['volume', 'ls', '--format', '{{.Name}}'], { allowFailure: true })).stdout.split('\n');
-      for (const volume of volumes.filter((v) => v.endsWith(`-${suffix}`))) await podman.run(['volume', 'rm', '-f', volume], { allowFailure: true });
+      for (const volume of volumes.filter((v) => v.includes(`-${suffix}`))) await podman.run(['volume', 'rm', '-f', volume], { allowFailure: true });
     },
   };
   return runner;
