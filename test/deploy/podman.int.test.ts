@@ -17,6 +17,7 @@ import { find } from './lib/pods.ts';
 import { ensureRabbitmqImage, rabbitmqPod } from './lib/rabbitmq-pod.ts';
 import { createPodRunner, type PodRunner } from './lib/pod-runner.ts';
 import { setUpPodman, type Podman } from './lib/podman.ts';
+import { forgetRun, recordRun, reapDeadRuns } from './lib/podman-reaper.ts';
 
 // The deployment, for real: the three images built with podman from the committed Dockerfiles,
 // the rendered local overlay played as two pods (gateway; app + consumer sidecar) with
@@ -75,6 +76,9 @@ async function startBroker(): Promise<void> {
 
 beforeAll(async () => {
   podman = await setUpPodman(log);
+  const reaped = await reapDeadRuns(podman);
+  if (reaped.length) log(`removed what killed runs left behind: ${reaped.join(', ')}`);
+  recordRun(suffix);
   await podman.run(['network', 'create', network]);
   pods = createPodRunner(podman, suffix, network);
   ports = { gateway: await freePort(), consumer: await freePort(), rabbitmq: await freePort() };
@@ -85,6 +89,7 @@ afterAll(async () => {
   await otlp?.close();
   await pods?.cleanUp();
   await podman?.run(['network', 'rm', '-f', network], { allowFailure: true });
+  forgetRun(suffix);
 }, 180_000);
 
 const gatewayUrl = () => `http://127.0.0.1:${ports.gateway}`;
