@@ -62,8 +62,9 @@ async function startBroker(): Promise<void> {
   await vi.waitFor(async () => expect(await answersAmqp(ports.rabbitmq), 'rabbitmq pod answers AMQP').toBe(true), { timeout: 120_000, interval: 500 });
   amqp = new Connection({ url: `amqp://guest:guest@127.0.0.1:${ports.rabbitmq}`, retryLow: 100, retryHigh: 500 });
   amqp.on('error', (error) => log(`test's AMQP connection: ${error.message}`)); // it reconnects
-  const gateway = (await podman.run(['network', 'inspect', '--format', '{{range .Subnets}}{{.Gateway}}{{end}}', network])).stdout.trim();
-  otlp = await startOtlpReceiver(gateway);
+  // The host's address on the pod network: where containers reach a server of the test's.
+  const bridgeAddress = (await podman.run(['network', 'inspect', '--format', '{{range .Subnets}}{{.Gateway}}{{end}}', network])).stdout.trim();
+  otlp = await startOtlpReceiver(bridgeAddress);
   plan = adaptForKubePlay(objects, {
     suffix,
     ports: { gateway: ports.gateway, consumer: ports.consumer },
