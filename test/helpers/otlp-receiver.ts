@@ -155,8 +155,8 @@ function answer(res: ServerResponse, status: number, contentType: string): void 
   res.end(json ? '{}' : undefined);
 }
 
-/** Starts the receiver on 127.0.0.1 on a free port. */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** Starts the receiver on a free port of `host` (a container's gateway address, say). */
+export async function startOtlpReceiver(host = '127.0.0.1'): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const server = createServer((req, res) => {
     const contentType = req.headers['content-type'] ?? '';
@@ -167,10 +167,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       })
       .catch(() => answer(res, 400, contentType));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     spans,
     trace: (traceId) =>
       spans.filter((span) => span.traceId === traceId).sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1)),

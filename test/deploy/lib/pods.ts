@@ -5,7 +5,7 @@ export interface Container {
   name: string;
   image: string;
   restartPolicy?: string;
-  ports?: { name?: string; containerPort: number }[];
+  ports?: { name?: string; containerPort: number; hostPort?: number; hostIP?: string }[];
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
