@@ -131,11 +131,13 @@ describe('admin API', () => {
 
   it('answers 503 with Retry-After when the broker cannot be reached', async () => {
     const { app, list } = setup();
-    list.mockRejectedValueOnce(Object.assign(new Error('connection closed'), { name: 'AMQPConnectionError' }));
+    list.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5672'), { name: 'AMQPConnectionError' }));
     const res = await app.request('/v1/subscriptions/billing/dead-letters', { headers: auth });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
-    expect(await res.json()).toMatchObject({ code: 'BROKER_UNAVAILABLE' });
+    const body = await res.text();
+    expect(JSON.parse(body)).toMatchObject({ code: 'BROKER_UNAVAILABLE' });
+    expect(body).not.toContain('10.0.0.7'); // internal detail stays in the log
   });
 
   it('answers 404 for an unknown subscription and 409 without a dead-letter queue', async () => {

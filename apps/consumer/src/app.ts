@@ -73,7 +73,8 @@ export function createApp(deps: AppDeps): Hono {
     const code = (error as { code?: unknown }).code;
     if (code === 'NOT_CONNECTED' || code === 'CLOSED' || error.name.startsWith('AMQP')) {
       c.header('retry-after', '5');
-      return problem(c, 503, 'BROKER_UNAVAILABLE', error.message);
+      // The broker's own words (host names, channel numbers) go to the log, not to the client.
+      return problem(c, 503, 'BROKER_UNAVAILABLE', 'the broker cannot be reached; retry later');
     }
     return problem(c, 500, 'INTERNAL', 'internal error');
   });
