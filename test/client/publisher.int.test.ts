@@ -89,19 +89,28 @@ describe('publisher client -> gateway process -> broker', () => {
     await dead.stop();
   });
 
-  it("works on the system's Node (20 on these machines), not only on the repo's Node 24", async () => {
-    // The machine's own node, found on a PATH without node_modules/.bin (scripts put Node 24 there).
+  // The client needs only fetch: the same publish from the machine's own Node (20 here, found on
+  // a PATH without node_modules/.bin, where scripts put Node 24), and from Bun and Deno (npm
+  // packages of the test workspace).
+  const bin = (name: string) => fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
+  const runtimes = [
+    { runtime: 'node', command: 'node', args: ['--input-type=module', '-e'], version: 'process.versions.node', env: { PATH: '/usr/local/bin:/usr/bin:/bin' } },
+    { runtime: 'bun', command: bin('bun'), args: ['-e'], version: 'Bun.version', env: {} },
+    { runtime: 'deno', command: bin('deno'), args: ['eval'], version: 'Deno.version.deno', env: {} },
+  ];
+  it.each(runtimes)('publishes from $runtime, not only from the repo\'s Node 24', async ({ runtime, command, args, version, env }) => {
+    const id = `${runtime}-${randomUUID()}`;
     const script = `
-      const { createPublisher } = await import(${JSON.stringify(fileURLToPath(new URL('../../packages/client/dist/index.js', import.meta.url)))});
+      const { createPublisher } = await import(${JSON.stringify(new URL('../../packages/client/dist/index.js', import.meta.url).href)});
       const publisher = createPublisher({ url: ${JSON.stringify(gateway.url)} });
-      const accepted = await publisher.publish('notes', 'from node ' + process.versions.node, { id: 'system-node' });
-      console.log(JSON.stringify({ major: Number(process.versions.node.split('.')[0]), accepted }));`;
-    const run = promisify(execFile);
-    const { stdout } = await run('node', ['--input-type=module', '-e', script], { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
-    const result = JSON.parse(stdout) as { major: number; accepted: unknown };
-    expect(result.major).toBeGreaterThanOrEqual(20);
-    expect(result.accepted).toEqual({ id: 'system-node', topic: 'notes' });
+      const accepted = await publisher.publish('notes', 'from ${runtime}', { id: ${JSON.stringify(id)} });
+      console.log(JSON.stringify({ version: ${version}, accepted }));`;
+    const { stdout } = await promisify(execFile)(command, [...args, script], { env: { ...env, HOME: process.env.HOME ?? '/tmp' } });
+    const result = JSON.parse(stdout) as { version: string; accepted: unknown };
+    if (runtime === 'node') expect(Number(result.version.split('.')[0])).toBeGreaterThanOrEqual(20);
+    expect(result.version).toMatch(/^\d+\.\d+/);
+    expect(result.accepted).toEqual({ id, topic: 'notes' });
     const [stored] = await sink.drain();
-    expect(stored?.messageId).toBe('system-node');
+    expect(stored?.messageId).toBe(id);
   });
 });
