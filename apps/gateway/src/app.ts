@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { IncomingMessage } from 'node:http';
 import { httpServerSpan } from '@mq/telemetry';
 import { createErrorHandler, notFound } from './errors.js';
@@ -43,16 +44,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
   app.onError(createErrorHandler(deps.logger));
   app.notFound(notFound);
-  // First: the SERVER span (continuing an incoming traceparent) must enclose the publish.
-  app.use('*', httpServerSpan());
-  app.use('*', async (c, next) => {
+  const serverSpan = httpServerSpan();
+  const afterAnswer = async (c: Context<GatewayEnv>, next: Next): Promise<void> => {
     await next();
     countTopicRequest(deps, c.req.path, c.get('topic'), c.res.status);
     // Close the connection while draining (so the server can stop), and after refusing a large
     // body without reading it rather than reading it only to discard it. Only refusals can leave
     // one unread, so successes skip the check.
     if (deps.lifecycle.draining || (c.res.status >= 400 && mustCloseAfterRefusal(c.env, () => c.req.raw))) c.header('connection', 'close');
-  });
+  };
+  // First: the SERVER span (continuing an incoming traceparent) must enclose the publish. One
+  // middleware for both, not two: every layer of Hono's chain costs a dispatch and a promise.
+  const first: MiddlewareHandler<GatewayEnv> = (c, next) => serverSpan(c, () => afterAnswer(c, next));
+  app.use('*', first);
   registerPublishRoute(app, deps);
   registerBatchRoute(app, deps);
   registerOpsRoutes(app, deps);

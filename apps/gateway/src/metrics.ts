@@ -1,6 +1,6 @@
 import type { ConnectionState } from '@mq/mq';
-import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts } from '@mq/telemetry';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts, PlainHistogram } from '@mq/telemetry';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
 
 const STATES: ConnectionState[] = ['connecting', 'ready', 'blocked', 'closed'];
 
@@ -33,8 +33,8 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
   registerConnectionState(registry, brokerState);
-  // Counters and the in-flight gauge are plain numbers on the publish path, read into prom-client
-  // when scraped (see pendingCounts); only the latency histogram is observed per message.
+  // Counters, the in-flight gauge and the latency histogram are plain numbers on the publish path,
+  // read by prom-client when scraped (see pendingCounts and PlainHistogram).
   const requestCounts = pendingCounts<LabelValues<string>>();
   const sentCounts = pendingCounts<LabelValues<string>>();
   let inFlight = 0;
@@ -56,11 +56,11 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
       sentCounts.flushInto(this);
     },
   });
-  const duration = new Histogram({
+  const duration = new PlainHistogram({
     name: N.operationDuration,
     help: 'Time from publish to broker confirm or failure, per message.',
     labelNames: [L.topic, L.destination, L.operation, L.errorType],
-    buckets: [...durationBuckets],
+    buckets: durationBuckets,
     registers: [registry],
   });
   new Gauge({
@@ -82,7 +82,7 @@ export function createMetrics(brokerState: () => ConnectionState, defaultMetrics
     const labels = { [L.topic]: topic, [L.destination]: destinationOf(exchange) };
     // No error_type label at all on success, as the semantic conventions (and the consumer) do.
     const withError = errorType ? { ...labels, [L.errorType]: errorType } : labels;
-    return { sent: sentCounts.child(withError), duration: duration.labels({ ...withError, [L.operation]: 'publish' }) };
+    return { sent: sentCounts.child(withError), duration: duration.child({ ...withError, [L.operation]: 'publish' }) };
   });
   return {
     registry,

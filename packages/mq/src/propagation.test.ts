@@ -87,6 +87,24 @@ describe('head sampling', () => {
       trace.setGlobalTracerProvider(provider);
     }
   });
+  it('opens no PRODUCER span inside a sampled-out span: the message carries that span\'s unsampled context', async () => {
+    const sampler: Sampler = { shouldSample: () => ({ decision: SamplingDecision.NOT_RECORD }) };
+    let sampled = 0;
+    const counting: Sampler = { shouldSample: (...args) => ((sampled += 1), sampler.shouldSample(...args)) };
+    trace.disable();
+    trace.setGlobalTracerProvider(new TracerProvider({ sampler: counting }));
+    try {
+      const server = trace.getTracer('test').startSpan('POST /v1/topics/orders/messages');
+      const headers: Record<string, unknown> = {};
+      await context.with(trace.setSpan(context.active(), server), () => tracePublish(publishInfo, headers, () => Promise.resolve()));
+      const { traceId, spanId } = server.spanContext();
+      expect(headers.traceparent).toBe(`00-${traceId}-${spanId}-00`);
+      expect(sampled).toBe(1); // the server span's decision only
+    } finally {
+      trace.disable();
+      trace.setGlobalTracerProvider(provider);
+    }
+  });
 });
 
 describe('traceProcess', () => {

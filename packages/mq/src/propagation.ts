@@ -1,5 +1,5 @@
 import {
-  context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace,
+  context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags,
   type Attributes, type Context, type Link, type Span, type Tracer, type TracerProvider,
 } from '@opentelemetry/api';
 import { ATTR, exchangeLabel, SYSTEM_RABBITMQ } from './attributes.js';
@@ -60,14 +60,26 @@ export function recordFailure(span: Span, error: unknown): void {
  * (`traceparent`, `tracestate`, `baggage`, per the registered propagators) into `headers`.
  */
 export function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, unknown>, publish: () => Promise<T>): Promise<T> {
-  if (tracingOff()) {
+  const active = context.active();
+  if (tracingOff() || inUnsampledTrace(active)) {
     // The no-op tracer's span carries the active span context unchanged, so injecting the active
     // context writes the same headers (e.g. the caller's traceparent) without a span, a context
-    // and an async layer per message.
-    propagation.inject(context.active(), headers);
+    // and an async layer per message. The same for a trace that head sampling left out: its
+    // PRODUCER span would not be recorded either, and the message carries the trace on unsampled.
+    propagation.inject(active, headers);
     return publish();
   }
   return publishInSpan(info, headers, publish);
+}
+
+/**
+ * True inside a span that is neither recorded nor sampled: head sampling decided against its
+ * trace, and the SDK's samplers keep that decision for children (parent-based ones by their
+ * parent, ratio ones by the same trace id), so a child span would be a non-recording one too.
+ */
+function inUnsampledTrace(active: Context): boolean {
+  const span = trace.getSpan(active);
+  return span !== undefined && !span.isRecording() && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
 /** Not async itself: startActiveSpan already hands back the callback's promise. */

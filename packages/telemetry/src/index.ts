@@ -9,3 +9,4 @@ export { startHttpClientSpan, type HttpClientSpan, type HttpClientSpanOptions } 
 export { metricNames, metricLabels, durationBuckets, type MetricName } from './metric-names.js';
 export { cachedChildren } from './label-children.js';
 export { pendingCounts, type PendingCounts, type CounterSink } from './pending-counts.js';
+export { PlainHistogram } from './plain-histogram.js';

@@ -7,6 +7,12 @@ function assetUrls(html: string): string[] {
 }
 
 describe('/docs', () => {
+  it('keeps every route within what Hono\'s RegExpRouter supports (the TrieRouter fallback costs every request)', async () => {
+    const h = createHarness();
+    await h.request('/livez');
+    expect(h.app.router.name).toBe('SmartRouter + RegExpRouter');
+  });
+
   it('serves a page that loads only the gateway\'s own assets and renders /openapi.json', async () => {
     const h = createHarness();
     const res = await h.request('/docs');

@@ -65,9 +65,12 @@ export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.use('/docs', headers);
   app.use('/docs/*', headers);
   app.get('/docs', (c) => c.html(PAGE));
-  app.get('/docs/assets/init.js', (c) => c.body(INIT_SCRIPT, 200, { 'content-type': ASSETS['swagger-ui-bundle.js']!, 'cache-control': 'no-cache' }));
+  // One route for every asset, init.js included: a static path beside `:name` would make Hono's
+  // SmartRouter fall back from its RegExpRouter to the TrieRouter for every route, the publish
+  // routes too (about 3 µs per request in `npm run bench`).
   app.get('/docs/assets/:name', async (c) => {
     const name = c.req.param('name');
+    if (name === 'init.js') return c.body(INIT_SCRIPT, 200, { 'content-type': ASSETS['swagger-ui-bundle.js']!, 'cache-control': 'no-cache' });
     const contentType = ASSETS[name];
     if (contentType === undefined) return c.notFound();
     const body = await load(name);
