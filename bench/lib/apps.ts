@@ -89,13 +89,15 @@ export interface GatewayOptions {
   exchange: string;
   routingKey: string;
   otlpUrl?: string;
+  /** More environment, e.g. a head sampler (`OTEL_TRACES_SAMPLER`). */
+  env?: Record<string, string>;
 }
 
 /** The gateway as users run it: `node apps/gateway/dist/main.js` with PORT, MQ_CONFIG, AMQP_URL. */
 export async function startGateway(where: Where, options: GatewayOptions): Promise<Server> {
   const config = { topics: { [options.topic]: { exchange: options.exchange, routingKey: options.routingKey } } };
   const path = await writeConfig(where, `gateway-${options.topic}`, config);
-  return startServer('gateway', GATEWAY_MAIN, { MQ_CONFIG: path, ...appNodeOptions('gateway'), ...tracingEnv('bench-gateway', options.otlpUrl) }, where);
+  return startServer('gateway', GATEWAY_MAIN, { MQ_CONFIG: path, ...appNodeOptions('gateway'), ...tracingEnv('bench-gateway', options.otlpUrl), ...options.env }, where);
 }
 
 /** The retry policy the bench consumers run with: the documented defaults, spelled out. */
