@@ -2,7 +2,7 @@
 // rabbitmq-client consumer with the same prefetch and concurrency, draining the same backlog,
 // alternately for the run's rounds (one drain is only seconds long; a single pair swung 0.65-1.6x).
 import { writeNoopHandler } from '../lib/apps.ts';
-import { consumerSetup, drainBoth } from '../lib/consumer-setup.ts';
+import { consumerSetup, drainBoth, perRoundRatios } from '../lib/consumer-setup.ts';
 import type { BenchCase } from '../lib/context.ts';
 import { medianDrain } from '../lib/drain.ts';
 import { cpuNote } from '../lib/measure.ts';
@@ -22,7 +22,7 @@ export const consumerInProcess: BenchCase = {
     const runs = await drainBoth(ctx, setup, () => setup.start(), { rounds });
     const [bare, ours] = [medianDrain(runs.bare), medianDrain(runs.ours)];
     const ratio = ours.msgsPerSec / bare.msgsPerSec;
-    const perRound = runs.ours.map((r, i) => `${(r.drain.msgsPerSec / runs.bare[i]!.drain.msgsPerSec).toFixed(2)}x`).join(', ');
+    const perRound = perRoundRatios(runs);
     return [
       {
         name: NAME,

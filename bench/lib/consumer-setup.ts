@@ -42,7 +42,18 @@ export async function drainBoth(
   ctx: BenchContext,
   setup: ConsumerSetup,
   subject: () => Promise<Server>,
-  { backlog = ctx.settings.backlog, beforeStop, rounds = 1 }: { backlog?: number; beforeStop?: (server: Server) => Promise<void>; rounds?: number } = {},
+  {
+    backlog = ctx.settings.backlog,
+    beforeStop,
+    rounds = 1,
+    bare,
+  }: {
+    backlog?: number;
+    beforeStop?: (server: Server) => Promise<void>;
+    rounds?: number;
+    /** Another baseline than the bare no-op consumer, e.g. the bare HTTP one; it drains `setup`'s queue. */
+    bare?: { what: string; start: () => Promise<Server> };
+  } = {},
 ): Promise<{ bare: DrainResult[]; ours: DrainResult[] }> {
   const { prefetch } = ctx.settings;
   const { queue } = setup.options;
@@ -50,6 +61,12 @@ export async function drainBoth(
     await setup.fill(backlog);
     return drainWith(ctx, what, queue, backlog, start, stop);
   };
-  const runs = await alternate(rounds, drain('bare consumer', () => startBareConsumer(ctx, queue, prefetch, prefetch)), drain('consumer', subject, beforeStop));
+  const baseline = bare ?? { what: 'bare consumer', start: () => startBareConsumer(ctx, queue, prefetch, prefetch) };
+  const runs = await alternate(rounds, drain(baseline.what, baseline.start), drain('consumer', subject, beforeStop));
   return { bare: runs.baseline, ours: runs.subject };
+}
+
+/** "0.95x, 0.85x, 0.79x": ours / bare per round, so a stray round shows in a note. */
+export function perRoundRatios(runs: { bare: DrainResult[]; ours: DrainResult[] }): string {
+  return runs.ours.map((r, i) => `${(r.drain.msgsPerSec / runs.bare[i]!.drain.msgsPerSec).toFixed(2)}x`).join(', ');
 }
