@@ -3,8 +3,8 @@
 // `request()` POST of the body per message through a keep-alive pool (the HTTP delivery row's
 // baseline). With LATENCY=1 it reads each body's `sentAtNs` and serves end-to-end latency stats
 // on GET /stats.
-import { createServer } from 'node:http';
 import { Connection, type AsyncMessage } from 'rabbitmq-client';
+import { serveControl } from './control-server.ts';
 import { createLatencyLog } from './latency-log.ts';
 
 const env = process.env;
@@ -43,16 +43,7 @@ const consumer = conn.createConsumer(
 );
 consumer.on('error', (error) => console.error('consumer', error));
 
-const server = createServer((req, res) => {
-  if (req.url === '/readyz') {
-    res.writeHead(conn.ready ? 200 : 503).end();
-  } else if (req.url === '/reset') {
-    log.reset();
-    res.writeHead(204).end();
-  } else {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(log.stats()));
-  }
-}).listen(Number(env.PORT ?? 0), '127.0.0.1');
+const server = serveControl(() => conn.ready, log);
 
 process.once('SIGTERM', () => {
   server.close();

@@ -163,6 +163,11 @@ export function startBareConsumer(
   return startServer(deliverUrl ? 'bare-http-consumer' : 'bare-consumer', baselinePath('bare-consumer'), env, where);
 }
 
+/** Baseline: amqplib's bare consumer with a no-op handler acking each message, the same prefetch. */
+export function startAmqplibConsumer(where: Where, queue: string, prefetch: number): Promise<Server> {
+  return startServer('amqplib-consumer', baselinePath('amqplib-consumer'), { QUEUE: queue, PREFETCH: String(prefetch) }, where);
+}
+
 /** The local app deliveries go to; GET /stats, POST /reset. */
 export function startSinkApp(where: Where): Promise<Server> {
   return startServer('sink-app', baselinePath('sink-app'), {}, where);

@@ -35,8 +35,9 @@ export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['de
 export type ConsumerSetup = ReturnType<typeof consumerSetup>;
 
 /**
- * Drains a fresh backlog with the bare consumer and with `subject`, alternately `rounds` times
- * (order swapped every round), so drift on a shared machine hits both sides alike.
+ * Drains a fresh backlog with the bare consumer (and `also`, right after it) and with `subject`,
+ * alternately `rounds` times (order swapped every round), so drift on a shared machine hits both
+ * sides alike.
  */
 export async function drainBoth(
   ctx: BenchContext,
@@ -47,14 +48,17 @@ export async function drainBoth(
     beforeStop,
     rounds = 1,
     bare,
+    also,
   }: {
     backlog?: number;
     beforeStop?: (server: Server) => Promise<void>;
     rounds?: number;
     /** Another baseline than the bare no-op consumer, e.g. the bare HTTP one; it drains `setup`'s queue. */
     bare?: { what: string; start: () => Promise<Server> };
+    /** A second baseline, drained right after the first in every round (reported, e.g. another client library). */
+    also?: { what: string; start: () => Promise<Server> };
   } = {},
-): Promise<{ bare: DrainResult[]; ours: DrainResult[] }> {
+): Promise<{ bare: DrainResult[]; ours: DrainResult[]; also: DrainResult[] }> {
   const { prefetch } = ctx.settings;
   const { queue } = setup.options;
   const drain = (what: string, start: () => Promise<Server>, stop?: (server: Server) => Promise<void>) => async () => {
@@ -62,8 +66,15 @@ export async function drainBoth(
     return drainWith(ctx, what, queue, backlog, start, stop);
   };
   const baseline = bare ?? { what: 'bare consumer', start: () => startBareConsumer(ctx, queue, prefetch, prefetch) };
-  const runs = await alternate(rounds, drain(baseline.what, baseline.start), drain('consumer', subject, beforeStop));
-  return { bare: runs.baseline, ours: runs.subject };
+  const drainBare = drain(baseline.what, baseline.start);
+  const drainAlso = also && drain(also.what, also.start);
+  const baselines = async () => ({ bare: await drainBare(), also: await drainAlso?.() });
+  const runs = await alternate(rounds, baselines, drain('consumer', subject, beforeStop));
+  return {
+    bare: runs.baseline.map((r) => r.bare),
+    ours: runs.subject,
+    also: runs.baseline.flatMap((r) => (r.also ? [r.also] : [])),
+  };
 }
 
 /** "0.95x, 0.85x, 0.79x": ours / bare per round, so a stray round shows in a note. */
