@@ -154,10 +154,20 @@ export function startHonoBaseline(where: Where, exchange: string, routingKey: st
   return startServer('hono-baseline', baselinePath('hono-publish'), { EXCHANGE: exchange, ROUTING_KEY: routingKey }, where);
 }
 
-/** Baseline: bare rabbitmq-client consumer with a no-op handler. */
-export function startBareConsumer(where: Where, queue: string, prefetch: number, concurrency: number, latency = false): Promise<Server> {
-  const env = { QUEUE: queue, PREFETCH: String(prefetch), CONCURRENCY: String(concurrency), LATENCY: latency ? '1' : '0' };
-  return startServer('bare-consumer', baselinePath('bare-consumer'), env, where);
+/**
+ * Baseline: bare rabbitmq-client consumer with a no-op handler, or with `deliverUrl` one undici
+ * POST per message to it.
+ */
+export function startBareConsumer(
+  where: Where, queue: string, prefetch: number, concurrency: number, latency = false, deliverUrl?: string,
+): Promise<Server> {
+  const env = { QUEUE: queue, PREFETCH: String(prefetch), CONCURRENCY: String(concurrency), LATENCY: latency ? '1' : '0', ...(deliverUrl ? { DELIVER_URL: deliverUrl } : {}) };
+  return startServer(deliverUrl ? 'bare-http-consumer' : 'bare-consumer', baselinePath('bare-consumer'), env, where);
+}
+
+/** Baseline: amqplib's bare consumer with a no-op handler acking each message, the same prefetch. */
+export function startAmqplibConsumer(where: Where, queue: string, prefetch: number): Promise<Server> {
+  return startServer('amqplib-consumer', baselinePath('amqplib-consumer'), { QUEUE: queue, PREFETCH: String(prefetch) }, where);
 }
 
 /** The local app deliveries go to; GET /stats, POST /reset. */

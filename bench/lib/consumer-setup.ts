@@ -35,21 +35,49 @@ export function consumerSetup(ctx: BenchContext, deliver: ConsumerAppOptions['de
 export type ConsumerSetup = ReturnType<typeof consumerSetup>;
 
 /**
- * Drains a fresh backlog with the bare consumer and with `subject`, alternately `rounds` times
- * (order swapped every round), so drift on a shared machine hits both sides alike.
+ * Drains a fresh backlog with the bare consumer (and `also`, right after it) and with `subject`,
+ * alternately `rounds` times (order swapped every round), so drift on a shared machine hits both
+ * sides alike.
  */
 export async function drainBoth(
   ctx: BenchContext,
   setup: ConsumerSetup,
   subject: () => Promise<Server>,
-  { backlog = ctx.settings.backlog, beforeStop, rounds = 1 }: { backlog?: number; beforeStop?: (server: Server) => Promise<void>; rounds?: number } = {},
-): Promise<{ bare: DrainResult[]; ours: DrainResult[] }> {
+  {
+    backlog = ctx.settings.backlog,
+    beforeStop,
+    rounds = 1,
+    bare,
+    also,
+  }: {
+    backlog?: number;
+    beforeStop?: (server: Server) => Promise<void>;
+    rounds?: number;
+    /** Another baseline than the bare no-op consumer, e.g. the bare HTTP one; it drains `setup`'s queue. */
+    bare?: { what: string; start: () => Promise<Server> };
+    /** A second baseline, drained right after the first in every round (reported, e.g. another client library). */
+    also?: { what: string; start: () => Promise<Server> };
+  } = {},
+): Promise<{ bare: DrainResult[]; ours: DrainResult[]; also: DrainResult[] }> {
   const { prefetch } = ctx.settings;
   const { queue } = setup.options;
   const drain = (what: string, start: () => Promise<Server>, stop?: (server: Server) => Promise<void>) => async () => {
     await setup.fill(backlog);
     return drainWith(ctx, what, queue, backlog, start, stop);
   };
-  const runs = await alternate(rounds, drain('bare consumer', () => startBareConsumer(ctx, queue, prefetch, prefetch)), drain('consumer', subject, beforeStop));
-  return { bare: runs.baseline, ours: runs.subject };
+  const baseline = bare ?? { what: 'bare consumer', start: () => startBareConsumer(ctx, queue, prefetch, prefetch) };
+  const drainBare = drain(baseline.what, baseline.start);
+  const drainAlso = also && drain(also.what, also.start);
+  const baselines = async () => ({ bare: await drainBare(), also: await drainAlso?.() });
+  const runs = await alternate(rounds, baselines, drain('consumer', subject, beforeStop));
+  return {
+    bare: runs.baseline.map((r) => r.bare),
+    ours: runs.subject,
+    also: runs.baseline.flatMap((r) => (r.also ? [r.also] : [])),
+  };
+}
+
+/** "0.95x, 0.85x, 0.79x": ours / bare per round, so a stray round shows in a note. */
+export function perRoundRatios(runs: { bare: DrainResult[]; ours: DrainResult[] }): string {
+  return runs.ours.map((r, i) => `${(r.drain.msgsPerSec / runs.bare[i]!.drain.msgsPerSec).toFixed(2)}x`).join(', ');
 }
