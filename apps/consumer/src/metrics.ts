@@ -1,5 +1,5 @@
 import { deadLetterQueueName, withTimeout, type ConnectionState, type OutcomeEvent, type QueueStats } from '@mq/mq';
-import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts } from '@mq/telemetry';
+import { cachedChildren, durationBuckets, metricLabels as L, metricNames as N, pendingCounts, PlainHistogram } from '@mq/telemetry';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import type { CircuitState } from './circuit-breaker.js';
 
@@ -41,11 +41,12 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
       consumedCounts.flushInto(this);
     },
   });
-  const duration = new Histogram({
+  // Observed for every delivery: plain arithmetic per observation (see PlainHistogram).
+  const duration = new PlainHistogram({
     name: N.processDuration,
     help: 'Time to deliver one message to its target, by subscription and outcome.',
     labelNames: [L.subscription, L.destination, L.outcome],
-    buckets: [...durationBuckets],
+    buckets: durationBuckets,
     registers: [registry],
   });
   // Rare (a lost ack), so prom-client counts it directly.
@@ -69,7 +70,7 @@ export function createMetrics(sources: MetricsSources): ConsumerMetrics {
   const childrenOf = cachedChildren((subscription, queue, outcome, errorType) => {
     const labels = { [L.subscription]: subscription, [L.destination]: queue, [L.outcome]: outcome };
     // No error_type label at all on success, as the semantic conventions say.
-    return { consumed: consumedCounts.child(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.labels(labels) };
+    return { consumed: consumedCounts.child(errorType ? { ...labels, [L.errorType]: errorType } : labels), duration: duration.child(labels) };
   });
   return {
     registry,

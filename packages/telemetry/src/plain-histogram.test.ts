@@ -28,6 +28,14 @@ describe('PlainHistogram', () => {
     expect(actual).toContain('op_seconds_bucket{le="0.01",topic="b"} 1');
   });
 
+  it('gives children of equal labels one series, as prom-client does', async () => {
+    const registry = new Registry();
+    const h = new PlainHistogram({ name: 'op_seconds', help: 'Operation time.', labelNames: ['topic', 'op'], buckets, registers: [registry] });
+    h.child({ topic: 'a', op: 'x' }).observe(0.2);
+    h.child({ op: 'x', topic: 'a' }).observe(0.3);
+    expect(await registry.metrics()).toContain('op_seconds_count{topic="a",op="x"} 2');
+  });
+
   it('reads as a histogram in getMetricsAsJSON and starts from zero after reset()', async () => {
     const registry = new Registry();
     const h = new PlainHistogram({ name: 'op_seconds', help: 'Operation time.', labelNames: ['topic'], buckets, registers: [registry] });

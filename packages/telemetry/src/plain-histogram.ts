@@ -2,6 +2,8 @@ import { Histogram, type LabelValues } from 'prom-client';
 
 /** One label set's buckets, counted in plain numbers. */
 interface Series {
+  /** The labels, sorted and serialized: equal label sets share a series. */
+  key: string;
   labels: LabelValues<string>;
   /** Per upper bound (not cumulative); the last slot counts values above every bound. */
   counts: number[];
@@ -35,8 +37,7 @@ export class PlainHistogram<T extends string> extends Histogram<T> {
 
   /** A child for one label set whose `observe()` is a bucket search and three additions. */
   child(labels: LabelValues<T>): { observe(value: number): void } {
-    const series: Series = { labels, counts: new Array<number>(this.#bounds.length + 1).fill(0), sum: 0, count: 0 };
-    this.series.push(series);
+    const series = this.#seriesOf(labels);
     const bounds = this.#bounds;
     return {
       observe(value) {
@@ -47,6 +48,17 @@ export class PlainHistogram<T extends string> extends Histogram<T> {
         series.count += 1;
       },
     };
+  }
+
+  /** Children of equal labels share one series, as prom-client's do. */
+  #seriesOf(labels: LabelValues<T>): Series {
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+    let series = this.series.find((s) => s.key === key);
+    if (!series) {
+      series = { key, labels, counts: new Array<number>(this.#bounds.length + 1).fill(0), sum: 0, count: 0 };
+      this.series.push(series);
+    }
+    return series;
   }
 
   override reset(): void {
