@@ -1,6 +1,7 @@
 import { context, propagation, type TextMapPropagator } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { pooledIdGenerator } from './pooled-ids.js';
 
 export interface TelemetryOptions {
   /** `service.name` when neither `OTEL_SERVICE_NAME` nor `OTEL_RESOURCE_ATTRIBUTES` sets one. */
@@ -70,6 +71,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     ...(env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
     ...(env.OTEL_PROPAGATORS ? {} : { textMapPropagator: w3cPropagator() }),
+    idGenerator: pooledIdGenerator(),
   });
   sdk.start();
   let stopping: Promise<void> | undefined;
