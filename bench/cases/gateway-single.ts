@@ -4,6 +4,7 @@
 // mirrors total CPU per request (docs/benchmarks.md, "Why 0.9x ... cannot be reached").
 import { startGateway, startHonoBaseline, getJson, type Server } from '../lib/apps.ts';
 import { declareBenchRoute } from '../lib/broker.ts';
+import { rememberGatewayTracing } from '../lib/gateway-tracing.ts';
 import type { BenchCase, BenchContext } from '../lib/context.ts';
 import { fmtLoad, publishLoad, summarize, type MeteredLoad } from '../lib/measure.ts';
 import { judgeAtLeast, judgeAtMost, type Row, type Verdict } from '../lib/table.ts';
@@ -71,6 +72,7 @@ export const gatewaySingle: BenchCase = {
     const exports = (await getJson<{ requests: number }>(`${otlp.url}/stats`)).requests - exportsBefore;
     const [base, off, on, sampled] = subjects;
     ctx.memo.set('gateway.rps', summarize(off.runs).rps);
+    rememberGatewayTracing(ctx.memo, { off: summarize(off.runs), on: summarize(on.runs), exports });
     const connections = `${ctx.settings.connections} connections, ${ctx.settings.rounds} round(s) of the four in turn (median).`;
     return [
       cpuRow(OFF, GOALS.off, off, base, (cpu, rps) => (judgeAtMost(cpu, 1.2) === 'pass' ? judgeAtLeast(rps, 0.9) : 'MISS'), connections),
