@@ -1,11 +1,6 @@
 // The gateway's single-publish figures with tracing off and on, as gateway-single measures them,
 // kept in the run's memo for tracing-cost: the same comparison need not be loaded twice.
-
-export interface LoadSummary {
-  rps: number;
-  p99Ms: number;
-  cpuUsPerReq: number;
-}
+import type { LoadSummary } from './measure.ts';
 
 export interface GatewayTracing {
   off: LoadSummary;

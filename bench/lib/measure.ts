@@ -9,8 +9,15 @@ import { fmt } from './table.ts';
 /** A load on one of our servers, with the CPU that server spent per answered request. */
 export type MeteredLoad = LoadResult & { cpuUsPerReq: number };
 
+/** Median throughput, the p99 of the run that gave it, and median CPU per request. */
+export interface LoadSummary {
+  rps: number;
+  p99Ms: number;
+  cpuUsPerReq: number;
+}
+
 /** Median throughput over several loads, with the p99 of the run that gave the median, and median CPU per request. */
-export function summarize(results: MeteredLoad[]): { rps: number; p99Ms: number; cpuUsPerReq: number } {
+export function summarize(results: MeteredLoad[]): LoadSummary {
   const rps = median(results.map((r) => r.okPerSec));
   const mid = results.find((r) => r.okPerSec === rps) ?? results[0];
   return { rps, p99Ms: mid?.p99Ms ?? Number.NaN, cpuUsPerReq: median(results.map((r) => r.cpuUsPerReq)) };
