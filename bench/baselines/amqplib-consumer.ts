@@ -11,13 +11,11 @@ conn.on('error', (error: Error) => console.error('amqp', error));
 const ch = await conn.createChannel();
 await ch.prefetch(Number(env.PREFETCH ?? 32));
 const log = createLatencyLog();
-let ready = false;
 await ch.consume(env.QUEUE ?? '', (msg) => {
   if (msg) ch.ack(msg);
 });
-ready = true;
-
-const server = serveControl(() => ready, log);
+// Ready once consuming: the control server starts only then.
+const server = serveControl(() => true, log);
 
 process.once('SIGTERM', () => {
   server.close();

@@ -4,7 +4,7 @@
 // directly by autocannon (what it can take without anything in front) is in the note.
 import { getJson, startBareConsumer, startSinkApp, type Server } from '../lib/apps.ts';
 import { consumerSetup, drainBoth, perRoundRatios } from '../lib/consumer-setup.ts';
-import type { BenchCase } from '../lib/context.ts';
+import { median, type BenchCase } from '../lib/context.ts';
 import { medianDrain } from '../lib/drain.ts';
 import { cpuNote, publishLoad } from '../lib/measure.ts';
 import { histogramQuantile } from '../lib/prometheus.ts';
@@ -37,7 +37,7 @@ export const consumerHttp: BenchCase = {
     ctx.memo.set('consumer.http.rate', ours.msgsPerSec);
     const ratio = ours.msgsPerSec / bare.msgsPerSec;
     const perRound = perRoundRatios(runs);
-    const p99Ms = p99s.toSorted((a, b) => a - b)[Math.floor((p99s.length - 1) / 2)] ?? Number.NaN;
+    const p99Ms = median(p99s);
     return [
       {
         name: NAME,

@@ -90,6 +90,11 @@ export function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
 }
 
+/** The value at fraction `p` (0.99 for p99) of values already sorted ascending; NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+}
+
 /** Runs baseline and subject alternately `rounds` times, so drift on a shared machine hits both. */
 export async function alternate<B, S = B>(rounds: number, baseline: () => Promise<B>, subject: () => Promise<S>): Promise<{ baseline: B[]; subject: S[] }> {
   const result = { baseline: [] as B[], subject: [] as S[] };

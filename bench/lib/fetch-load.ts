@@ -1,15 +1,12 @@
 // A closed-loop load run from this process: `connections` loops, each sending one request and
 // awaiting its answer before the next, for `durationS`. For rows whose subject is client code
 // (the publisher client) rather than a server, so autocannon cannot stand in for it.
+import { percentile } from './context.ts';
 import { cpuMeter } from './cpu.ts';
 import type { MeteredLoad } from './measure.ts';
 
 /** One request: resolves with its HTTP status (a thrown error counts as a connection error). */
 export type Send = () => Promise<number>;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-}
 
 /** Runs the loops; `cpuUsPerReq` is THIS process's CPU per answered request (the client side). */
 export async function fetchLoad(send: Send, connections: number, durationS: number): Promise<MeteredLoad> {

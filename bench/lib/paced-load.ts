@@ -4,6 +4,7 @@
 // of each second and the latency measured is mostly queueing behind that burst. Here requests
 // leave evenly: every millisecond tick sends those that are due, each body built when it leaves.
 import { Pool } from 'undici';
+import { percentile } from './context.ts';
 import type { LoadResult } from './load.ts';
 
 export interface PacedLoadOptions {
@@ -15,10 +16,6 @@ export interface PacedLoadOptions {
   durationS: number;
   /** Keep-alive connections; requests beyond them wait in the pool's queue (the load stays open-loop). */
   connections: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 }
 
 /** Sends `rate` requests per second for `durationS`, then waits for the answers. */
