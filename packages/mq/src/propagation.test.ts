@@ -1,7 +1,7 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, TracerProvider, type Sampler } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, TracerProvider, type Sampler } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MqError } from './errors.js';
 import { tracePublish, traceProcess } from './propagation.js';
@@ -100,6 +100,21 @@ describe('head sampling', () => {
       const { traceId, spanId } = server.spanContext();
       expect(headers.traceparent).toBe(`00-${traceId}-${spanId}-00`);
       expect(sampled).toBe(1); // the server span's decision only
+    } finally {
+      trace.disable();
+      trace.setGlobalTracerProvider(provider);
+    }
+  });
+  it('still asks the sampler inside an unsampled remote parent: one that is not parent-based may sample the PRODUCER span', async () => {
+    trace.disable();
+    trace.setGlobalTracerProvider(new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] }));
+    try {
+      const remote = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE, isRemote: true };
+      const headers: Record<string, unknown> = {};
+      await context.with(trace.setSpanContext(context.active(), remote), () => tracePublish(publishInfo, headers, () => Promise.resolve()));
+      const [producer] = exporter.getFinishedSpans();
+      expect(producer?.kind).toBe(SpanKind.PRODUCER);
+      expect(headers.traceparent).toBe(`00-${remote.traceId}-${producer!.spanContext().spanId}-01`);
     } finally {
       trace.disable();
       trace.setGlobalTracerProvider(provider);

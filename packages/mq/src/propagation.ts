@@ -73,13 +73,17 @@ export function tracePublish<T>(info: PublishSpanInfo, headers: Record<string, u
 }
 
 /**
- * True inside a span that is neither recorded nor sampled: head sampling decided against its
- * trace, and the SDK's samplers keep that decision for children (parent-based ones by their
- * parent, ratio ones by the same trace id), so a child span would be a non-recording one too.
+ * True inside a local span that is neither recorded nor sampled: this process's head sampling
+ * decided against its trace, and the SDK's samplers keep that decision for children (parent-based
+ * ones by their parent, ratio ones by the same trace id), so a child span would be a non-recording
+ * one too. Not for a remote parent (an extracted context): a sampler that is not parent-based may
+ * sample a child of one.
  */
 function inUnsampledTrace(active: Context): boolean {
   const span = trace.getSpan(active);
-  return span !== undefined && !span.isRecording() && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
+  if (span === undefined || span.isRecording()) return false;
+  const { isRemote, traceFlags } = span.spanContext();
+  return isRemote !== true && (traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
 /** Not async itself: startActiveSpan already hands back the callback's promise. */
