@@ -1,7 +1,10 @@
 // Row: end-to-end latency p50/p99 at half the max rate, HTTP request into the gateway until the
 // app receives the delivery. Baseline: minimal Hono + pub.send() into a bare rabbitmq-client
 // consumer, at the same rate (the broker round trip with nothing of ours in it). A third path,
-// the same Hono publisher into our consumer, splits the gap between the gateway and the consumer.
+// the same Hono publisher into our consumer, splits the gap between the gateway and the consumer,
+// and in full runs a fourth, Hono into a bare rabbitmq-client consumer that POSTs each message to
+// the same app with undici, splits the consumer's part between our code and the HTTP hop itself
+// (left out of `--quick`, which has to stay under 3 minutes).
 // The load is paced evenly (bench/lib/paced-load.ts), not autocannon's per-second bursts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getJson, startBareConsumer, startGateway, startHonoBaseline, startSinkApp, type Server } from '../lib/apps.ts';
@@ -99,7 +102,24 @@ function halfMaxRate(ctx: BenchContext): { rate: number; why: string } {
   return { rate: Math.max(10, Math.floor(Math.min(...rates) / 2)), why: 'half the slower of gateway publish and consumer HTTP delivery in this run' };
 }
 
+/** Hono -> a bare rabbitmq-client consumer with one undici POST per message -> the same app. */
+async function startHttpHopPath(ctx: BenchContext, app: Server): Promise<Path> {
+  const route = await declareBenchRoute(ctx.conn, ctx.cleanup);
+  const { prefetch } = ctx.settings;
+  const [hono, consumer] = await Promise.all([
+    startHonoBaseline(ctx, route.exchange, route.routingKey),
+    startBareConsumer(ctx, route.queue, prefetch, prefetch, false, `${app.url}/deliveries`),
+  ]);
+  return { what: 'Hono -> bare HTTP consumer -> app', url: `${hono.url}/publish`, receiver: app, consumer };
+}
+
 const latency = (m: Received): string => `p50 ${fmt(m.p50Ms, 1)} ms, p99 ${fmt(m.p99Ms, 1)} ms`;
+
+function httpHopNote(ours: Measured, httpHop: Measured | undefined): string {
+  if (!httpHop) return '';
+  const [p50, p99] = [ours.p50Ms / httpHop.p50Ms, ours.p99Ms / httpHop.p99Ms];
+  return `Hono -> bare rabbitmq-client + one undici POST per message -> the same app, same rate: ${latency(httpHop)} (the HTTP hop with none of our consumer's code; ours is ${fmtRatio(p50)} of its p50, ${fmtRatio(p99)} of its p99). `;
+}
 
 export const e2eLatency: BenchCase = {
   id: 'e2e-latency',
@@ -113,14 +133,15 @@ export const e2eLatency: BenchCase = {
     const bareRoute = await declareBenchRoute(ctx.conn, ctx.cleanup);
     const consumer = await setup.start();
     const { exchange, routingKey } = setup.options;
-    const [gateway, honoToOurs, hono, bare] = await Promise.all([
+    const [gateway, honoToOurs, hono, bare, httpHopPath] = await Promise.all([
       startGateway(ctx, { topic: 'bench', exchange, routingKey }),
       startHonoBaseline(ctx, exchange, routingKey),
       startHonoBaseline(ctx, bareRoute.exchange, bareRoute.routingKey),
       startBareConsumer(ctx, bareRoute.queue, prefetch, prefetch, true),
+      ctx.quick ? undefined : startHttpHopPath(ctx, app),
     ]);
     const {
-      measured: [ours, split, baseline],
+      measured: [ours, split, baseline, httpHop],
       slices,
     } = await measureSlices(
       ctx,
@@ -128,6 +149,7 @@ export const e2eLatency: BenchCase = {
         { what: 'gateway -> consumer -> app', url: `${gateway.url}/v1/topics/bench/messages`, receiver: app, consumer },
         { what: 'Hono -> consumer -> app', url: `${honoToOurs.url}/publish`, receiver: app, consumer },
         { what: 'Hono -> bare consumer', url: `${hono.url}/publish`, receiver: bare, consumer: bare },
+        ...(httpHopPath ? [httpHopPath] : []),
       ],
       rate,
     );
@@ -145,7 +167,8 @@ export const e2eLatency: BenchCase = {
           `At ${fmt(rate)} msgs/s (${why}), paced evenly over ${ctx.settings.connections} keep-alive connections, ${fmt(ctx.settings.durationS * ctx.settings.rounds)} s per path after a ${WARM_UP_S} s warm-up, in ${slices} alternating slice(s) (median slice); ` +
           `ours = gateway -> broker -> consumer -> HTTP to the app, timed by the app from a send stamp; the ratio column is p50's. ` +
           `Hono -> our consumer -> app, same rate: ${latency(split!)} (the gateway's share of the gap is ours minus this, the consumer's and the app hop's this minus the baseline). ` +
-          `Consumer CPU per message: ours ${fmt(ours!.cpuUsPerMsg)} µs, bare ${fmt(baseline!.cpuUsPerMsg)} µs.`,
+          httpHopNote(ours!, httpHop) +
+          `Consumer CPU per message: ours ${fmt(ours!.cpuUsPerMsg)} µs, bare ${fmt(baseline!.cpuUsPerMsg)} µs${httpHop ? `, bare HTTP ${fmt(httpHop.cpuUsPerMsg)} µs` : ''}.`,
       },
     ];
   },
