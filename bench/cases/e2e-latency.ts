@@ -119,7 +119,7 @@ const latency = (m: Received): string => `p50 ${fmt(m.p50Ms, 1)} ms, p99 ${fmt(m
 function httpHopNote(honoToOurs: Measured, httpHop: Measured | undefined): string {
   if (!httpHop) return '';
   const [p50, p99] = [honoToOurs.p50Ms / httpHop.p50Ms, honoToOurs.p99Ms / httpHop.p99Ms];
-  return `Hono -> bare rabbitmq-client + one undici POST per message -> the same app, same rate: ${latency(httpHop)} (the HTTP hop with none of our consumer's code; Hono -> our consumer is ${fmtRatio(p50)} of its p50, ${fmtRatio(p99)} of its p99). `;
+  return `Hono -> bare rabbitmq-client + one undici POST per message -> the same app, same rate: ${latency(httpHop)} (the HTTP hop with none of our consumer's code; Hono -> our consumer is ${fmtRatio(p50)} of its p50, ${fmtRatio(p99)} of its p99; its consumer's CPU ${fmt(httpHop.cpuUsPerMsg)} µs per message). `;
 }
 
 export const e2eLatency: BenchCase = {
@@ -169,7 +169,7 @@ export const e2eLatency: BenchCase = {
           `ours = gateway -> broker -> consumer -> HTTP to the app, timed by the app from a send stamp; the ratio column is p50's. ` +
           `Hono -> our consumer -> app, same rate: ${latency(split!)} (the gateway's share of the gap is ours minus this, the consumer's and the app hop's this minus the baseline). ` +
           httpHopNote(split!, httpHop) +
-          `Consumer CPU per message: ours ${fmt(ours!.cpuUsPerMsg)} µs, bare ${fmt(baseline!.cpuUsPerMsg)} µs${httpHop ? `, bare HTTP ${fmt(httpHop.cpuUsPerMsg)} µs` : ''}.`,
+          `Consumer CPU per message: ours ${fmt(ours!.cpuUsPerMsg)} µs, bare ${fmt(baseline!.cpuUsPerMsg)} µs.`,
       },
     ];
   },
