@@ -1,15 +1,16 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import { MemoryDedupStore } from './dedup.js';
 
-afterEach(() => vi.useRealTimers());
+// Real time, short TTLs: lru-cache reads its own clock (performance.now), which fake timers do
+// not reach. Each check right after a write runs in the same tick as the write.
 
 describe('MemoryDedupStore', () => {
   it('remembers an id as done for its window only', async () => {
-    vi.useFakeTimers();
     const store = new MemoryDedupStore();
-    await store.remember('a', 1000);
+    await store.remember('a', 50);
     expect(await store.claim('a', 500)).toEqual({ status: 'done' });
-    vi.advanceTimersByTime(1001);
+    await sleep(60);
     expect(await store.claim('a', 500)).toMatchObject({ status: 'claimed' });
   });
 
@@ -25,14 +26,13 @@ describe('MemoryDedupStore', () => {
   });
 
   it('lets a claim expire (its holder died) and ignores the stale holder releasing later', async () => {
-    vi.useFakeTimers();
     const store = new MemoryDedupStore();
-    const stale = (await store.claim('a', 100)) as { token: string };
-    vi.advanceTimersByTime(101);
-    const fresh = await store.claim('a', 100);
+    const stale = (await store.claim('a', 50)) as { token: string };
+    await sleep(60);
+    const fresh = await store.claim('a', 60_000);
     expect(fresh).toMatchObject({ status: 'claimed' });
     await store.release('a', stale.token);
-    expect(await store.claim('a', 100)).toEqual({ status: 'in-flight' });
+    expect(await store.claim('a', 60_000)).toEqual({ status: 'in-flight' });
   });
 
   it('turns a claim into done when the delivery succeeds', async () => {
@@ -51,12 +51,20 @@ describe('MemoryDedupStore', () => {
     expect(await store.claim('a', 1000)).toMatchObject({ status: 'claimed' });
   });
 
-  it('drops expired ids on write', async () => {
-    vi.useFakeTimers();
-    const store = new MemoryDedupStore();
-    await store.remember('old', 10);
-    vi.advanceTimersByTime(20);
-    await store.remember('new', 10_000);
-    expect(store.size).toBe(1);
+  it('stays correct far past its bound: the newest ids done, the pushed-out ones claimable', async () => {
+    const store = new MemoryDedupStore({ maxEntries: 1000 });
+    for (let i = 0; i < 10_000; i++) {
+      await store.claim(`id-${i}`, 60_000);
+      await store.remember(`id-${i}`, 60_000);
+    }
+    expect(store.size).toBe(1000);
+    expect(await store.claim('id-9999', 1000)).toEqual({ status: 'done' });
+    expect(await store.claim('id-9000', 1000)).toEqual({ status: 'done' });
+    expect(await store.claim('id-8999', 1000)).toMatchObject({ status: 'claimed' });
+  });
+
+  it('rejects a bound that is not a whole number >= 1', () => {
+    expect(() => new MemoryDedupStore({ maxEntries: 0 })).toThrow(TypeError);
+    expect(() => new MemoryDedupStore({ maxEntries: 1.5 })).toThrow(TypeError);
   });
 });

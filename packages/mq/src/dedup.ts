@@ -1,69 +1,62 @@
+import { LRUCache } from 'lru-cache';
 import type { DedupClaim, DedupStore } from './types.js';
 
 export interface MemoryDedupStoreOptions {
-  /** Most ids kept; the oldest are forgotten first beyond it. @default 100000 */
+  /** Most ids kept; the least recently used are forgotten first beyond it. @default 100000 */
   maxEntries?: number;
 }
 
 const DONE: DedupClaim = { status: 'done' };
 const IN_FLIGHT: DedupClaim = { status: 'in-flight' };
+/** The value of a done id; a claimed id holds its claim's token (never empty). */
+const DONE_MARK = '';
 
-interface Entry {
-  expiry: number;
-  /** The claim's token while a delivery runs; undefined once done. */
-  token: string | undefined;
+/** A TTL both stores accept: a whole number of ms, at least 1 (0 would mean "never" to lru-cache). */
+export function positiveMs(ms: number): number {
+  return Math.max(1, Math.round(ms));
 }
 
 /**
  * Remembers message ids in this process: claimed while a delivery runs, done for their window.
- * Bounded: beyond `maxEntries` the oldest ids are forgotten (a late duplicate is then processed
- * again, which at-least-once delivery allows). For several consumer replicas use {@link RedisDedupStore}.
+ * Bounded: beyond `maxEntries` the least recently used ids are forgotten (a late duplicate is then
+ * processed again, which at-least-once delivery allows). For several consumer replicas use
+ * {@link RedisDedupStore}.
+ *
+ * On lru-cache rather than a `Map` kept in insertion order: evicting the oldest entry of a full
+ * V8 `Map` walks over every deleted slot in front of it until the table is rehashed, which cost
+ * about 30 µs per delivery once 100,000 ids were held (bench: the latency row).
  */
 export class MemoryDedupStore implements DedupStore {
-  /** A Map iterates in insertion order, so the first entry is the oldest. */
-  readonly #entries = new Map<string, Entry>();
-  readonly #maxEntries: number;
+  /** id -> its claim's token, or DONE_MARK; each entry expires with its own TTL. */
+  readonly #entries: LRUCache<string, string>;
   #nextToken = 0;
 
   constructor(options: MemoryDedupStoreOptions = {}) {
-    this.#maxEntries = options.maxEntries ?? 100_000;
-    if (!(this.#maxEntries >= 1)) throw new TypeError('maxEntries must be >= 1');
+    const max = options.maxEntries ?? 100_000;
+    if (!(Number.isInteger(max) && max >= 1)) throw new TypeError('maxEntries must be a whole number >= 1');
+    this.#entries = new LRUCache({ max });
   }
 
-  /** Ids currently held, claimed or done (expired ones may linger until the next write). */
+  /** Ids currently held, claimed or done (expired ones may linger until read or pushed out). */
   get size(): number {
     return this.#entries.size;
   }
 
   claim(key: string, claimMs: number): Promise<DedupClaim> {
-    const entry = this.#entries.get(key);
-    if (entry && entry.expiry > Date.now()) return Promise.resolve(entry.token === undefined ? DONE : IN_FLIGHT);
+    const held = this.#entries.get(key);
+    if (held !== undefined) return Promise.resolve(held === DONE_MARK ? DONE : IN_FLIGHT);
     const token = String(++this.#nextToken);
-    this.#set(key, { expiry: Date.now() + claimMs, token });
+    this.#entries.set(key, token, { ttl: positiveMs(claimMs) });
     return Promise.resolve({ status: 'claimed', token });
   }
 
   remember(key: string, windowMs: number): Promise<void> {
-    this.#set(key, { expiry: Date.now() + windowMs, token: undefined });
+    this.#entries.set(key, DONE_MARK, { ttl: positiveMs(windowMs) });
     return Promise.resolve();
   }
 
   release(key: string, token: string): Promise<void> {
-    if (this.#entries.get(key)?.token === token) this.#entries.delete(key);
+    if (this.#entries.get(key) === token) this.#entries.delete(key);
     return Promise.resolve();
-  }
-
-  #set(key: string, entry: Entry): void {
-    this.#entries.delete(key); // re-inserted last: it is now the newest
-    this.#entries.set(key, entry);
-    this.#evict();
-  }
-
-  #evict(): void {
-    const now = Date.now();
-    for (const [key, { expiry }] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && expiry > now) break;
-      this.#entries.delete(key);
-    }
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { positiveMs } from './dedup.js';
 import type { DedupClaim, DedupStore } from './types.js';
 
 /** A claim's value is `claim:<token>`; a done id's value is `1`. */
@@ -71,8 +72,4 @@ export class RedisDedupStore implements DedupStore {
   async close(): Promise<void> {
     if (this.#owned) await (await this.#client).quit();
   }
-}
-
-function positiveMs(ms: number): number {
-  return Math.max(1, Math.round(ms));
 }
