@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryDedupStore, RetryLaterError, UnrecoverableError, type IncomingMessage, type OutcomeEvent } from '@mq/mq';
 import { drain, useBroker } from './helpers/broker.ts';
+import { countSocketWrites } from './helpers/socket-writes.ts';
 
 const { raw, client, declared } = useBroker();
 const publisher = client.createPublisher({ appId: 'int-test' });
@@ -108,6 +109,25 @@ describe('consumer', () => {
     await consumer.resume();
     await vi.waitFor(() => expect(done).toContain('while-paused'), { timeout: 10_000 });
     await consumer.close();
+  });
+
+  it('acks the deliveries that end in one event-loop turn in a shared socket write, each acked once', async () => {
+    const { exchange, queue } = await declared();
+    const count = 200;
+    await Promise.all(Array.from({ length: count }, (_, n) => publisher.publish({ exchange, routingKey: 'x', body: String(n) })));
+    const outcomes: string[] = [];
+    let consumer: ReturnType<typeof client.createConsumer> | undefined;
+    const writes = await countSocketWrites(async () => {
+      consumer = client.createConsumer({ queue, prefetch: count, concurrency: count }, () => Promise.resolve());
+      consumer.on('outcome', (e) => outcomes.push(e.outcome));
+      await vi.waitFor(() => expect(outcomes).toHaveLength(count), { timeout: 10_000 });
+    });
+    // One write per ack without the cork (200), plus the channel's open, qos and consume.
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThanOrEqual(count / 4);
+    await consumer!.close();
+    expect(outcomes.every((o) => o === 'done')).toBe(true);
+    expect(await client.queueStats(queue)).toEqual({ messageCount: 0, consumerCount: 0 });
   });
 
   it('close(timeout) leaves an unfinished message for redelivery, never parked', async () => {

@@ -1,7 +1,7 @@
-import { Socket } from 'node:net';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MqError } from '@mq/mq';
 import { createClient, drain, useBroker } from './helpers/broker.ts';
+import { countSocketWrites } from './helpers/socket-writes.ts';
 
 const { raw, client, declared } = useBroker();
 
@@ -77,17 +77,6 @@ describe('publisher', () => {
     await publisher.close();
     await expect(publisher.publish({ exchange, routingKey: 'x', body: 'x' })).rejects.toBeInstanceOf(MqError);
   });
-
-  /** Socket writes (both of the Writable's entry points into a socket) while `publishing` runs. */
-  async function countSocketWrites(publishing: () => Promise<unknown>): Promise<number> {
-    const writes = [vi.spyOn(Socket.prototype, '_write'), vi.spyOn(Socket.prototype, '_writev')];
-    try {
-      await publishing();
-      return writes.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
-    } finally {
-      for (const spy of writes) spy.mockRestore();
-    }
-  }
 
   it('sends 100 publishes started together in a few socket writes, not one each', async () => {
     const { exchange, queue } = await declared();

@@ -1,5 +1,5 @@
 import { AMQPChannelError, AMQPConnectionError, AMQPError, type Channel, type Connection, type Envelope, type ReturnedMessage } from 'rabbitmq-client';
-import type { Socket } from 'node:net';
+import { coalesceWrites } from './coalesce-writes.js';
 import { MqError } from './errors.js';
 import type { ConnectionState, PublisherOptions } from './types.js';
 import { nextMacrotask, withTimeout } from './with-timeout.js';
@@ -26,8 +26,6 @@ export class ConfirmPublisher {
   /** Publishes awaiting a confirm per channel: a retired channel is closed once it has none. */
   readonly #awaiting = new Map<Channel, number>();
   readonly #retired = new Set<Channel>();
-  /** The socket corked until the check phase, so the publishes of one loop turn share a write. */
-  #corked: Socket | undefined;
 
   constructor(private readonly deps: ConfirmPublisherDeps) {}
 
@@ -81,7 +79,7 @@ export class ConfirmPublisher {
     this.#pending.set(id, (this.#pending.get(id) ?? 0) + 1);
     this.#awaiting.set(channel, (this.#awaiting.get(channel) ?? 0) + 1);
     try {
-      this.#coalesceWrites(channel);
+      coalesceWrites(this.deps.conn); // the publishes of this loop turn share a write
       const confirmed = channel.basicPublish({ ...envelope, durable: true, mandatory: true }, body);
       await withTimeout(confirmed, this.deps.options.confirmTimeoutMs, this.#confirmTimedOut);
       // The broker sends basic.return before the ack, but rabbitmq-client emits it on setImmediate.
@@ -113,26 +111,6 @@ export class ConfirmPublisher {
     if (this.#channel !== channel) return;
     this.#channel = undefined;
     this.#retired.add(channel);
-  }
-
-  /**
-   * rabbitmq-client writes every publish to the socket at once, one `writev` syscall each: the
-   * 100 messages of a gateway batch cost 100 syscalls (a quarter of the gateway's CPU in
-   * `npm run bench`). Corking the connection's socket until the event loop's check phase lets the
-   * publishes of this turn of the loop leave in one write: a batch's, and the single publishes of
-   * all the HTTP requests read in the same poll phase (fewer, larger writes for the broker to read
-   * too). A publish waits at most for the I/O callbacks already due. The socket is not in
-   * rabbitmq-client's types, so it is looked up defensively: without it, publishing works as before.
-   */
-  #coalesceWrites(channel: Channel): void {
-    const socket = (channel as unknown as { _conn?: { _socket?: Socket } })._conn?._socket;
-    if (!socket || socket === this.#corked || typeof socket.cork !== 'function') return;
-    this.#corked = socket;
-    socket.cork();
-    setImmediate(() => {
-      this.#corked = undefined;
-      socket.uncork();
-    });
   }
 
   #settledOn(channel: Channel): void {

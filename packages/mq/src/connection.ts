@@ -10,7 +10,7 @@ const ACQUIRE_TIMEOUT_MS = 20_000;
 /**
  * The socket's write buffer before rabbitmq-client waits for 'drain'. Node's default (16 KiB)
  * is about 14 publishes of 1 KiB: a gateway batch of 100 then left the corked socket after 14
- * and the rest went out one `writev` each (see ConfirmPublisher#coalesceWrites). Bounded all the
+ * and the rest went out one `writev` each (see coalesceWrites). Bounded all the
  * same: the publisher caps its in-flight messages.
  */
 const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AsyncMessage, Channel, Connection, Consumer as RabbitConsumer } from 'rabbitmq-client';
+import { coalesceWrites } from './coalesce-writes.js';
 import { deliver, type DeliveryDeps } from './delivery.js';
 import { consumerDefaults } from './options.js';
 import type { Consumer, ConsumerEvents, ConsumerOptions } from './types.js';
@@ -55,6 +56,7 @@ export class QueueConsumer extends EventEmitter<ConsumerEvents> implements Consu
           return await deliver(delivery, raw);
         } finally {
           this.#inFlight--;
+          coalesceWrites(deps.conn); // rabbitmq-client acks next: the acks of this loop turn share a write
         }
       },
     );
