@@ -6,6 +6,7 @@ import { coldStart } from './cold-start.ts';
 import { consumerHttp } from './consumer-http.ts';
 import { consumerInProcess } from './consumer-in-process.ts';
 import { consumerRss } from './consumer-rss.ts';
+import { dedupStore } from './dedup-store.ts';
 import { delayedPublish } from './delayed-publish.ts';
 import { e2eLatency } from './e2e-latency.ts';
 import { gatewayBatch } from './gateway-batch.ts';
@@ -29,6 +30,7 @@ export const CASES: BenchCase[] = [
   consumerRss,
   coldStart,
   tracingCost,
+  dedupStore,
 ];
 
 /** The order of the table: the order, not the run order. */
@@ -40,6 +42,7 @@ export const TABLE_ORDER: string[] = [
   'consumer-in-process',
   'consumer-http',
   'signing-cost',
+  'dedup-store',
   'e2e-latency',
   'delayed-publish',
   'consumer-rss',
