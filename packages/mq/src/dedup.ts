@@ -24,7 +24,8 @@ export function positiveMs(ms: number): number {
  *
  * On lru-cache rather than a `Map` kept in insertion order: evicting the oldest entry of a full
  * V8 `Map` walks over every deleted slot in front of it until the table is rehashed, which cost
- * about 30 µs per delivery once 100,000 ids were held (bench: the latency row).
+ * about 30 µs per delivery once 100,000 ids were held (found in the latency row; the dedup-store
+ * row of `npm run bench` guards it).
  */
 export class MemoryDedupStore implements DedupStore {
   /** id -> its claim's token, or DONE_MARK; each entry expires with its own TTL. */
