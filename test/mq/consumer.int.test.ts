@@ -122,12 +122,14 @@ describe('consumer', () => {
       consumer.on('outcome', (e) => outcomes.push(e.outcome));
       await vi.waitFor(() => expect(outcomes).toHaveLength(count), { timeout: 10_000 });
     });
-    // One write per ack without the cork (200), plus the channel's open, qos and consume.
+    // One write per ack without the cork (215 with the channel's open, qos and consume); a few
+    // with it, as many as the socket reads the deliveries arrived in. Half leaves room for a busy machine.
     expect(writes).toBeGreaterThan(0);
-    expect(writes).toBeLessThanOrEqual(count / 4);
+    expect(writes).toBeLessThanOrEqual(count / 2);
     await consumer!.close();
     expect(outcomes.every((o) => o === 'done')).toBe(true);
-    expect(await client.queueStats(queue)).toEqual({ messageCount: 0, consumerCount: 0 });
+    // An unacked message would be back in the queue; the broker's counts settle a moment after close.
+    await expect.poll(() => client.queueStats(queue), { timeout: 5000 }).toEqual({ messageCount: 0, consumerCount: 0 });
   });
 
   it('close(timeout) leaves an unfinished message for redelivery, never parked', async () => {
