@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { Connection, type Channel, type ConnectionOptions as RabbitOptions } from 'rabbitmq-client';
 import { RAW_ENCODING } from './headers.js';
 import type { NormalizedConnectionOptions } from './options.js';
@@ -18,6 +19,8 @@ const SOCKET_WRITE_BUFFER_BYTES = 1024 * 1024;
 /** Internals of rabbitmq-client we rely on, typed in one place. */
 interface ConnectionInternals {
   _state: { readyState: number };
+  /** The current socket; replaced on every reconnect. */
+  _socket?: Socket;
   _writeMethod(frame: { channelId: number; params: { mechanism?: string; response?: string } }): void;
   _reset(err: Error): void;
 }
@@ -29,6 +32,11 @@ const OPEN = 1;
 /** True while the socket is up (blocked or not). */
 export function isSocketOpen(conn: Connection): boolean {
   return (conn as unknown as ConnectionInternals)._state.readyState === OPEN;
+}
+
+/** The connection's current socket, when rabbitmq-client still keeps it where we expect. */
+export function socketOf(conn: Connection): Socket | undefined {
+  return (conn as unknown as ConnectionInternals)._socket;
 }
 
 function readTls(files: TlsFiles | undefined): RabbitOptions['tls'] {
