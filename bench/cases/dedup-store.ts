@@ -4,6 +4,7 @@
 // per delivery there (docs/benchmarks.md, session 7), against about 1 µs while filling.
 import { MemoryDedupStore } from '@mq/mq';
 import { median, type BenchCase } from '../lib/context.ts';
+import { ownCpuMeter } from '../lib/cpu.ts';
 import { fmt, judgeAtMost } from '../lib/table.ts';
 
 const NAME = 'dedup store past its bound, CPU per message';
@@ -15,14 +16,13 @@ const CLAIM_MS = 30_000;
 
 /** CPU µs per message of claim + remember for ids `from` .. `from + count`, in this process. */
 async function claimAndRemember(store: MemoryDedupStore, from: number, count: number): Promise<number> {
-  const start = process.cpuUsage();
+  const meter = ownCpuMeter();
   for (let i = from; i < from + count; i++) {
     const key = `orders:01JD8ZQ${i}`;
     await store.claim(key, CLAIM_MS);
     await store.remember(key, WINDOW_MS);
   }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / count;
+  return meter.stop(count);
 }
 
 export const dedupStore: BenchCase = {

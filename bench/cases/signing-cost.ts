@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONSUMER_MAIN, getJson, startSinkApp } from '../lib/apps.ts';
 import { consumerSetup } from '../lib/consumer-setup.ts';
+import { ownCpuMeter } from '../lib/cpu.ts';
 import { alternate, type BenchCase } from '../lib/context.ts';
 import { drainWith, medianDrain } from '../lib/drain.ts';
 import { fmt, judgeAtMost } from '../lib/table.ts';
@@ -25,10 +26,9 @@ async function signerCpuUs(): Promise<number> {
   const sign = createSigner([randomBytes(32)]);
   const body = Buffer.alloc(1024, 'a');
   const run = (count: number): number => {
-    const start = process.cpuUsage();
+    const meter = ownCpuMeter();
     for (let i = 0; i < count; i++) sign({ 'ce-id': `01JD8ZQ${i}` }, body);
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / count;
+    return meter.stop(count);
   };
   run(20_000); // warm-up: JIT and the KeyObject path
   return Math.min(run(50_000), run(50_000));

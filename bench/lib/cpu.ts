@@ -22,3 +22,17 @@ export function cpuMeter(pid: number): { stop(items: number): number } {
   const started = cpuSeconds(pid);
   return { stop: (items) => ((cpuSeconds(pid) - started) * 1e6) / items };
 }
+
+/**
+ * `cpuMeter` for this process, from `process.cpuUsage()` (microseconds, where /proc counts 10 ms
+ * ticks): for work measured in-process, runs of a tenth of a second.
+ */
+export function ownCpuMeter(): { stop(items: number): number } {
+  const started = process.cpuUsage();
+  return {
+    stop: (items) => {
+      const used = process.cpuUsage(started);
+      return (used.user + used.system) / items;
+    },
+  };
+}
