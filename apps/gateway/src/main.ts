@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig } from '@mq/config';
-import { describeTlsFailure, MqClient, MqError, type Topology } from '@mq/mq';
+import { createMessageIdGenerator, describeTlsFailure, MqClient, MqError, type Topology } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger, type Telemetry } from '@mq/telemetry';
 import type { Server } from 'node:http';
 import { setTimeout } from 'node:timers/promises';
@@ -9,7 +9,6 @@ import { createAuthenticator } from './auth.js';
 import { loadJwtAuth } from './jwt-auth.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { answerClientErrors } from './client-error.js';
-import { createMessageIdGenerator } from './message-id.js';
 import { createMetrics } from './metrics.js';
 import { createPublishService } from './publish-service.js';
 import { installShutdown } from './shutdown.js';

@@ -1,5 +1,5 @@
 import type { AsyncMessage, Envelope } from 'rabbitmq-client';
-import { ulid } from 'ulid';
+import { newMessageId } from './message-id.js';
 import { copiedProperties, LAST_ERROR_MAX_CHARS, MQ_HEADERS, republishHeaders, stringHeader } from './headers.js';
 import { deadLetterQueueName, retryQueueName } from './retry.js';
 import type { IncomingMessage } from './types.js';
@@ -44,7 +44,7 @@ export function parkEnvelope(raw: AsyncMessage, message: IncomingMessage, error:
       ...failureHeaders(raw, message, error, now),
       [MQ_HEADERS.attempt]: message.attempt,
       [MQ_HEADERS.parkedReason]: reason,
-      ...(raw.messageId || raw.headers?.[MQ_HEADERS.parkId] ? {} : { [MQ_HEADERS.parkId]: ulid() }),
+      ...(raw.messageId || raw.headers?.[MQ_HEADERS.parkId] ? {} : { [MQ_HEADERS.parkId]: newMessageId() }),
     },
   };
 }

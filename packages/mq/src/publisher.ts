@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newMessageId } from './message-id.js';
 import type { ConfirmPublisher } from './confirm-publisher.js';
 import { delayedRoute, delayUnits, MAX_DELAY_MS } from './delay.js';
 import { MqError } from './errors.js';
@@ -49,7 +49,7 @@ function routeOf(message: OutgoingMessage): Route {
 export function createPublisher(confirms: ConfirmPublisher, options: PublisherOptions, onClose: () => void): Publisher {
   return {
     async publish(message: OutgoingMessage): Promise<PublishResult> {
-      const messageId = message.messageId ?? ulid();
+      const messageId = message.messageId ?? newMessageId();
       const body = typeof message.body === 'string' ? Buffer.from(message.body) : message.body;
       const { exchange, routingKey, headers, notBefore } = routeOf(message);
       // The span names the topic's exchange, not the delay level it is parked in.
