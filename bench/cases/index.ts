@@ -13,6 +13,7 @@ import { gatewayBatch } from './gateway-batch.ts';
 import { gatewayBlockedRss } from './gateway-blocked-rss.ts';
 import { gatewayManagement } from './gateway-management.ts';
 import { gatewaySingle } from './gateway-single.ts';
+import { mqPublisher } from './mq-publisher.ts';
 import { signingCost } from './signing-cost.ts';
 import { tracingCost } from './tracing-cost.ts';
 
@@ -31,6 +32,7 @@ export const CASES: BenchCase[] = [
   coldStart,
   tracingCost,
   dedupStore,
+  mqPublisher,
 ];
 
 /** The order of the table: the order, not the run order. */
@@ -43,6 +45,7 @@ export const TABLE_ORDER: string[] = [
   'consumer-http',
   'signing-cost',
   'dedup-store',
+  'mq-publisher',
   'e2e-latency',
   'delayed-publish',
   'consumer-rss',

@@ -54,16 +54,17 @@ export interface PublishRun {
   msgsPerSec: number;
 }
 
+export interface PublishLimits {
+  count?: number;
+  durationMs?: number;
+  inFlight: number;
+}
+
 /**
- * The bare rabbitmq-client publisher: persistent, mandatory, confirmed, `inFlight` at once. Stops
- * after `count` messages or `durationMs`, whichever comes first.
+ * Calls `send` from `inFlight` lanes at once, each awaiting its last publish before the next, until
+ * `count` messages or `durationMs`, whichever comes first.
  */
-export async function publishMany(
-  conn: Connection,
-  target: { exchange: string; routingKey: string; body: string | (() => string) },
-  limits: { count?: number; durationMs?: number; inFlight: number },
-): Promise<PublishRun> {
-  const pub = conn.createPublisher({ confirm: true, maxAttempts: 1 });
+export async function publishInLanes(send: () => Promise<unknown>, limits: PublishLimits): Promise<PublishRun> {
   const count = limits.count ?? Number.POSITIVE_INFINITY;
   const deadline = performance.now() + (limits.durationMs ?? Number.POSITIVE_INFINITY);
   let sent = 0;
@@ -71,20 +72,32 @@ export async function publishMany(
   const lane = async (): Promise<void> => {
     while (sent < count && performance.now() < deadline) {
       sent++;
-      const body = typeof target.body === 'string' ? target.body : target.body();
-      await pub.send(
-        { exchange: target.exchange, routingKey: target.routingKey, durable: true, mandatory: true, contentType: 'application/json', messageId: randomUUID() },
-        body,
-      );
+      await send();
     }
   };
+  await Promise.all(Array.from({ length: limits.inFlight }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  return { messages: sent, msgsPerSec: sent / seconds };
+}
+
+/** The bare rabbitmq-client publisher: persistent, mandatory, confirmed, {@link publishInLanes}. */
+export async function publishMany(
+  conn: Connection,
+  target: { exchange: string; routingKey: string; body: string | (() => string) },
+  limits: PublishLimits,
+): Promise<PublishRun> {
+  const pub = conn.createPublisher({ confirm: true, maxAttempts: 1 });
+  const { exchange, routingKey, body } = target;
+  const send = () =>
+    pub.send(
+      { exchange, routingKey, durable: true, mandatory: true, contentType: 'application/json', messageId: randomUUID() },
+      typeof body === 'string' ? body : body(),
+    );
   try {
-    await Promise.all(Array.from({ length: limits.inFlight }, lane));
+    return await publishInLanes(send, limits);
   } finally {
     await pub.close();
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { messages: sent, msgsPerSec: sent / seconds };
 }
 
 export interface DrainRun {
