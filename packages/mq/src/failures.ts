@@ -4,19 +4,19 @@ import { copiedProperties, LAST_ERROR_MAX_CHARS, MQ_HEADERS, republishHeaders, s
 import { deadLetterQueueName, retryQueueName } from './retry.js';
 import type { IncomingMessage } from './types.js';
 
-
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Failure bookkeeping shared by retry and park: where it came from, when and why it failed. */
 function failureHeaders(raw: AsyncMessage, message: IncomingMessage, error: Error, now: Date): Record<string, unknown> {
+  const failedAt = now.toISOString();
   return {
     ...republishHeaders(raw.headers),
     [MQ_HEADERS.originalExchange]: message.exchange,
     [MQ_HEADERS.originalRoutingKey]: message.routingKey,
-    [MQ_HEADERS.firstFailureAt]: stringHeader(raw, MQ_HEADERS.firstFailureAt) ?? now.toISOString(),
-    [MQ_HEADERS.lastFailureAt]: now.toISOString(),
+    [MQ_HEADERS.firstFailureAt]: stringHeader(raw, MQ_HEADERS.firstFailureAt) ?? failedAt,
+    [MQ_HEADERS.lastFailureAt]: failedAt,
     [MQ_HEADERS.lastError]: truncate(`${error.name}: ${error.message}`, LAST_ERROR_MAX_CHARS),
   };
 }
