@@ -1,9 +1,9 @@
 // Row: what @mq/mq's publisher adds to a publish, in CPU per message, against rabbitmq-client's own
 // confirm publisher on the same broker, both in the bench process with the same messages in flight.
-// The publish behind the gateway, the consumer's republishes and any app's MqClient. An id drawn
-// by ulid's default PRNG once made it 3.5x (55.7 vs 15.9 µs, docs/benchmarks.md, session 8).
+// The same publisher serves the gateway, the consumer's republishes and any app's MqClient. An id
+// drawn by ulid's default PRNG once made it 3.5x (55.7 vs 15.9 µs, docs/benchmarks.md, session 8).
 import { MqClient } from '@mq/mq';
-import { declareBenchRoute, publishInLanes, publishMany, type PublishLimits } from '../lib/broker.ts';
+import { declareBenchRoute, publishInLanes, publishMany, type PublishLimits, type PublishRun } from '../lib/broker.ts';
 import { alternate, median, type BenchCase } from '../lib/context.ts';
 import { ownCpuMeter } from '../lib/cpu.ts';
 import { jsonMessage } from '../lib/payload.ts';
@@ -19,7 +19,7 @@ interface Run {
 }
 
 /** CPU µs per message of one publishing run in this process, which does nothing else meanwhile. */
-async function metered(publish: () => Promise<{ messages: number; msgsPerSec: number }>): Promise<Run> {
+async function metered(publish: () => Promise<PublishRun>): Promise<Run> {
   const meter = ownCpuMeter();
   const run = await publish();
   return { cpuUsPerMsg: meter.stop(run.messages), msgsPerSec: run.msgsPerSec };
