@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryDedupStore, RetryLaterError, UnrecoverableError, type IncomingMessage, type OutcomeEvent } from '@mq/mq';
 import { drain, useBroker } from './helpers/broker.ts';
@@ -145,8 +146,10 @@ describe('consumer', () => {
     await publisher.publish({ exchange, routingKey: 'x', body: 'slow' });
     await vi.waitFor(() => expect(started).toHaveBeenCalled(), { timeout: 10_000 });
     await consumer.close(200);
-    release();
+    // Back in the queue while its handler still hangs: close gave up and closed the channel.
     await expect.poll(() => client.queueStats(queue), { timeout: 5000 }).toMatchObject({ messageCount: 1 });
+    release();
+    await sleep(200); // the late failure must not be retried or parked
     expect((await client.queueStats(`${queue}.dlq`)).messageCount).toBe(0);
     const [back] = await drain(raw, queue);
     expect(back?.redelivered).toBe(true);

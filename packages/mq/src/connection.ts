@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { Connection, type Channel, type ConnectionOptions as RabbitOptions } from 'rabbitmq-client';
+import { Connection, type Channel, type ConnectionOptions as RabbitOptions, type Consumer as RabbitConsumer } from 'rabbitmq-client';
 import { RAW_ENCODING } from './headers.js';
 import type { NormalizedConnectionOptions } from './options.js';
 import type { ConnectionState, MqLogger, TlsFiles } from './types.js';
@@ -27,6 +27,10 @@ interface ConnectionInternals {
 interface ChannelInternals {
   _onHeader(frame: { fields: { contentType?: string; contentEncoding?: string } }): void;
 }
+interface ConsumerInternals {
+  /** The subscription's channel, private to rabbitmq-client's Consumer. */
+  _ch?: Channel;
+}
 const OPEN = 1;
 
 /** True while the socket is up (blocked or not). */
@@ -37,6 +41,11 @@ export function isSocketOpen(conn: Connection): boolean {
 /** The connection's current socket, when rabbitmq-client still keeps it where we expect. */
 export function socketOf(conn: Connection): Socket | undefined {
   return (conn as unknown as ConnectionInternals)._socket;
+}
+
+/** A consumer's channel: `close(timeout)` closes it to hand unfinished messages back. */
+export function channelOf(consumer: RabbitConsumer): Channel | undefined {
+  return (consumer as unknown as ConsumerInternals)._ch;
 }
 
 function readTls(files: TlsFiles | undefined): RabbitOptions['tls'] {

@@ -1,17 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { AsyncMessage, Channel, Connection, Consumer as RabbitConsumer } from 'rabbitmq-client';
+import type { AsyncMessage, Connection, Consumer as RabbitConsumer } from 'rabbitmq-client';
 import { coalesceWrites } from './coalesce-writes.js';
+import { channelOf } from './connection.js';
 import { deliver, type DeliveryDeps } from './delivery.js';
 import { consumerDefaults } from './options.js';
 import type { Consumer, ConsumerEvents, ConsumerOptions } from './types.js';
 import { withTimeout } from './with-timeout.js';
 
 export type QueueConsumerDeps = Omit<DeliveryDeps, 'emitOutcome' | 'abandoned' | 'dedup'> & { conn: Connection; options: ConsumerOptions };
-
-/** rabbitmq-client keeps the consumer's channel private; `close(timeout)` needs to close it. */
-function channelOf(consumer: RabbitConsumer): Channel | undefined {
-  return (consumer as unknown as { _ch?: Channel })._ch;
-}
 
 /** How rabbitmq-client words an ack or nack it could not send (its channel was gone). */
 const ACK_FAILURE = 'failed to ack/nack message';
