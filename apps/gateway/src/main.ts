@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { buildTopology, ConfigError, loadConfig } from '@mq/config';
-import { createMessageIdGenerator, describeTlsFailure, MqClient, MqError, type Topology } from '@mq/mq';
+import { describeTlsFailure, MqClient, MqError, newMessageId, type Topology } from '@mq/mq';
 import { createLogger, startTelemetry, type Logger, type Telemetry } from '@mq/telemetry';
 import type { Server } from 'node:http';
 import { setTimeout } from 'node:timers/promises';
@@ -88,7 +88,7 @@ function main(telemetry: Telemetry): void {
   const broker = { get state() { return declared ? client.state : ('connecting' as const); } };
   void declareTopology(client, buildTopology(config, { withQueues: false }), logger).then(() => (declared = true));
 
-  const app = createApp({ topics, auth, rateLimiter, publish, broker, lifecycle, metrics, limits: { batchMaxBytes, batchMaxMessages }, logger, newMessageId: createMessageIdGenerator() });
+  const app = createApp({ topics, auth, rateLimiter, publish, broker, lifecycle, metrics, limits: { batchMaxBytes, batchMaxMessages }, logger, newMessageId });
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     logger.info({ port: info.port, host: env.HOST, topics: [...topics.keys()], auth: auth.mode }, 'gateway listening');
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@mq/config';
-import { createMessageIdGenerator, type ConnectionState, type OutgoingMessage, type PublishResult, type Publisher } from '@mq/mq';
+import { newMessageId, type ConnectionState, type OutgoingMessage, type PublishResult, type Publisher } from '@mq/mq';
 import { createApp, type AppDeps } from './app.js';
 import { createAuthenticator, type JwtAuth } from './auth.js';
 import { createLocalRateLimiter } from './local-rate-limiter.js';
@@ -72,7 +72,7 @@ export function createHarness(configText = defaultConfig, env: NodeJS.ProcessEnv
     metrics,
     limits: { batchMaxBytes, batchMaxMessages },
     logger: { error: () => undefined },
-    newMessageId: createMessageIdGenerator(),
+    newMessageId,
   };
   const app = createApp(deps);
   // What the app reads of Node's request: the client address (loopback-only mode) and, after a

@@ -5,9 +5,9 @@
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parseConfig } from '../../../packages/config/dist/index.js';
+import { newMessageId } from '../../../packages/mq/dist/index.js';
 import { createApp } from '../../../apps/gateway/dist/app.js';
 import { createAuthenticator } from '../../../apps/gateway/dist/auth.js';
-import { createMessageIdGenerator } from '../../../apps/gateway/dist/message-id.js';
 import { createMetrics } from '../../../apps/gateway/dist/metrics.js';
 import { createPublishService } from '../../../apps/gateway/dist/publish-service.js';
 
@@ -33,7 +33,7 @@ export async function fetchGatewayDocument(): Promise<Record<string, unknown>> {
     metrics,
     limits: { batchMaxBytes, batchMaxMessages },
     logger: { error: () => undefined },
-    newMessageId: createMessageIdGenerator(),
+    newMessageId,
   });
   const response = await app.request('/openapi.json');
   if (response.status !== 200) throw new Error(`/openapi.json answered ${response.status}`);

@@ -1,6 +1,6 @@
 import type { AsyncMessage, Envelope } from 'rabbitmq-client';
-import { newMessageId } from './message-id.js';
 import { copiedProperties, LAST_ERROR_MAX_CHARS, MQ_HEADERS, republishHeaders, stringHeader } from './headers.js';
+import { newMessageId } from './message-id.js';
 import { deadLetterQueueName, retryQueueName } from './retry.js';
 import type { IncomingMessage } from './types.js';
 

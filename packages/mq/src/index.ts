@@ -10,6 +10,6 @@ export { RedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup-stor
 export { MQ_HEADERS } from './headers.js';
 export { deadLetterQueueName, queuesOf } from './retry.js';
 export { DELAY_DELIVERY_EXCHANGE, DELAY_UNIT_MS, DELAY_UNROUTABLE, delayQueueNames, MAX_DELAY_MS } from './delay.js';
-export { createMessageIdGenerator } from './message-id.js';
+export { newMessageId } from './message-id.js';
 export { withTimeout } from './with-timeout.js';
 export { describeTlsFailure } from './tls-failure.js';

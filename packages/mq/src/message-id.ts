@@ -33,5 +33,5 @@ export function createMessageIdGenerator(now: () => number = Date.now): () => st
   return () => next(now());
 }
 
-/** The process's message ids: publishes and parked copies that came without one. */
+/** The process's message ids: the gateway's, and publishes and parked copies that came without one. */
 export const newMessageId = createMessageIdGenerator();

@@ -1,8 +1,8 @@
-import { newMessageId } from './message-id.js';
 import type { ConfirmPublisher } from './confirm-publisher.js';
 import { delayedRoute, delayUnits, MAX_DELAY_MS } from './delay.js';
 import { MqError } from './errors.js';
 import { MQ_HEADERS } from './headers.js';
+import { newMessageId } from './message-id.js';
 import { tracePublish } from './propagation.js';
 import type { OutgoingMessage, PublishResult, Publisher, PublisherOptions } from './types.js';
 
